@@ -1,0 +1,46 @@
+"""Every symbol of the ledger, declared once with the assumptions that its proofs need.
+
+Assumptions decide what SymPy can prove (see SymPy's own ``sympy/stats/tests``): a location must be
+``real=True`` and a scale ``positive=True``, or Gaussian integrals come back as ``Piecewise`` with
+``Abs(arg(sigma))`` conditions; a log-variance must be ``real=True`` for ``log(exp(v)) = v``.
+
+Names follow the lecture and Kingma & Welling (2013): ``x`` data, ``z`` latent code, ``mu``/``sigma`` the
+encoder's q_phi(z|x) = N(mu, sigma^2), ``v`` its log-variance, ``eps`` the standard-normal noise of the
+reparameterisation, ``w``/``b``/``s`` the linear-Gaussian decoder p_theta(x|z) = N(w z + b, s^2).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+# Coordinates integrated over: data, latent codes, standard-normal noise.
+x, x1, x2, x3 = sp.symbols("x x_1 x_2 x_3", real=True)
+z, z1, z2 = sp.symbols("z z_1 z_2", real=True)
+eps, u = sp.symbols("epsilon u", real=True)
+
+# Encoder q_phi(z|x) = N(mu, sigma^2): locations real, scales positive; v = log sigma^2 is real.
+mu, mu1, mu2 = sp.symbols("mu mu_1 mu_2", real=True)
+sigma, sigma1, sigma2 = sp.symbols("sigma sigma_1 sigma_2", positive=True)
+v, v1, v2 = sp.symbols("v v_1 v_2", real=True)
+
+# Generic Gaussian N(m, s^2) and a second one N(m2, s2^2).
+m, m2 = sp.symbols("m m_2", real=True)
+s, s2 = sp.symbols("s s_2", positive=True)
+
+# Linear-Gaussian decoder p_theta(x|z) = N(w z + b, s^2): w is nonzero, or z would not enter the model.
+w = sp.Symbol("w", real=True, nonzero=True)
+b = sp.Symbol("b", real=True)
+
+# Bernoulli decoder: a logit l = logit(p) (any real) and a target x in [0, 1] (handled per claim).
+l = sp.Symbol("l", real=True)  # noqa: E741
+
+# Ratio variable of Gibbs' inequality, t = p/q > 0; probabilities of a discrete distribution.
+t = sp.Symbol("t", positive=True)
+p1, p2, q1, q2 = sp.symbols("p_1 p_2 q_1 q_2", positive=True)
+
+# Dimensions and sample counts.
+D, K = sp.symbols("D K", positive=True, integer=True)
+n = sp.Symbol("n", nonnegative=True, integer=True)
+
+# Generic parameters: theta of the decoder (generator), phi of the encoder (recognition network).
+theta, phi = sp.symbols("theta phi", real=True)

@@ -1,0 +1,53 @@
+"""nox sessions are this project's user interface: ``nox -l`` lists them.
+
+Every session installs with ``-c constraints.txt`` (torch==2.13.0, the local CPU wheel) and with pip,
+not uv: uv does not see the local wheel. Dependencies come from pyproject's dependency groups.
+"""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.options.default_venv_backend = "virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["verify", "tests", "lint"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+CONSTRAINTS = ("-c", "constraints.txt")
+PYTHON = "3.11"
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Install the project (editable) and the named dependency groups, under the torch constraint."""
+    deps = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
+    session.install(*CONSTRAINTS, "-e", ".", *deps)
+
+
+@nox.session(python=PYTHON)
+def verify(session: nox.Session) -> None:
+    """Run the derivation ledger: every claim proved, checked numerically or refuted (-- --only ID ...)."""
+    install(session)
+    session.run("python", "-m", "derivations", "--json", "build/ledger.json", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite (CUDA and browser tests skip cleanly where there is no GPU or Chromium)."""
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format check) and mypy on derivations/, impl/ and experiments/."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+def bench_env() -> dict[str, str]:
+    """OpenMP must not spin-wait on a shared 2-core machine (PERF_NOTES: 8 ms per op otherwise)."""
+    return {"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
