@@ -64,7 +64,9 @@ def merge_integrals(expr: sp.Basic) -> sp.Basic:
     for term in expr.args:
         coeff, factors = term.as_coeff_mul()
         integrals = [f for f in factors if isinstance(f, sp.Integral)]
-        if len(integrals) != 1 or any(f.has(*integrals[0].variables) for f in factors if f is not integrals[0]):
+        if len(integrals) != 1 or any(
+            f.has(*integrals[0].variables) for f in factors if f is not integrals[0]
+        ):
             rest.append(term)
             continue
         integral = integrals[0]
@@ -137,9 +139,15 @@ def _symbolic(step: Step) -> tuple[bool, str, str]:
         var, interval = step.domain
         rng = function_range(diff, var, interval)
         if isinstance(rng, sp.Interval):
-            bound_ok = rng.inf > 0 or (rng.inf == 0 and rng.left_open) if step.relation == ">" else rng.inf >= 0
+            bound_ok = (
+                rng.inf > 0 or (rng.inf == 0 and rng.left_open) if step.relation == ">" else rng.inf >= 0
+            )
             if bound_ok is sp.true or bound_ok is True:
-                return True, method + " > function_range", f"range of lhs - rhs over {var} in {interval}: {rng}"
+                return (
+                    True,
+                    method + " > function_range",
+                    f"range of lhs - rhs over {var} in {interval}: {rng}",
+                )
     return False, method, f"sign of {sp.sstr(diff)[:200]} not decided"
 
 
@@ -188,7 +196,11 @@ def _exact_counterexample(step: Step) -> str | None:
     symbols = _free(step)
     for i in range(3):
         point = {
-            sym: (sp.Integer(2 + i) if sym.is_integer else (_EXACT_POSITIVE if sym.is_positive else _EXACT_REAL)[i])
+            sym: (
+                sp.Integer(2 + i)
+                if sym.is_integer
+                else (_EXACT_POSITIVE if sym.is_positive else _EXACT_REAL)[i]
+            )
             for sym in symbols
         }
         if isinstance(step.lhs, sp.Set):
@@ -209,7 +221,9 @@ def check_step(step: Step) -> StepResult:
 
     for assumption in step.assumptions:
         if sp.ask(assumption) is not True:
-            return result("failed", "assumptions", f"stated assumption {assumption} is not carried by the symbols")
+            return result(
+                "failed", "assumptions", f"stated assumption {assumption} is not carried by the symbols"
+            )
     try:
         with time_limit(step.timeout):
             closed, method, how = _symbolic(step)

@@ -67,7 +67,9 @@ def claim_record(r: ClaimResult) -> dict[str, Any]:
 
 def _commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return out.stdout.strip() or "unknown"
@@ -109,10 +111,14 @@ def table(results: Sequence[ClaimResult]) -> str:
         for s in r.steps:
             if s.status == "failed":
                 lines.append(f"{'':<{width}}    step {s.step.name} failed: {s.detail[:200]}")
-    counts = {k: sum(r.status == k for r in results) for k in ("proved", "checked-numerically", "refuted", "failed")}
+    counts = {
+        k: sum(r.status == k for r in results) for k in ("proved", "checked-numerically", "refuted", "failed")
+    }
     total = sum(r.seconds for r in results)
     lines.append("-" * (width + 90))
-    lines.append(", ".join(f"{v} {k}" for k, v in counts.items()) + f"; {len(results)} claims in {total:.1f} s")
+    lines.append(
+        ", ".join(f"{v} {k}" for k, v in counts.items()) + f"; {len(results)} claims in {total:.1f} s"
+    )
     return "\n".join(lines)
 
 

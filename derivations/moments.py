@@ -38,9 +38,9 @@ def gaussian_expectation(expr: sp.Expr, var: sp.Symbol, mean: sp.Expr, std: sp.E
     Raises ValueError if ``expr`` is not a polynomial in ``var`` of degree at most MAX_MOMENT.
     """
     substituted = sp.expand(expr.subs(var, mean + std * u))
-    poly = sp.Poly(substituted, u)
-    if not substituted.is_polynomial(u) or poly.degree() > MAX_MOMENT:
+    if not substituted.is_polynomial(u) or sp.degree(substituted, u) > MAX_MOMENT:
         raise ValueError(f"expr must be a polynomial of degree <= {MAX_MOMENT} in {var}, got {expr}")
+    poly = sp.Poly(substituted, u)
     return sp.expand(sum(c * standard_normal_moment(k) for (k,), c in poly.terms()))
 
 
@@ -64,9 +64,13 @@ def claims() -> tuple[Claim, ...]:
         Claim(
             id="gaussian-moments",
             title="Moments of N(0, 1), which every Gaussian expectation of a polynomial here rests on",
-            statement=r"\mathbb{E}_{u \sim \mathcal{N}(0,1)}[u^n] = (n-1)!!\ (n \text{ even}),\ 0\ (n \text{ odd})",
+            statement=(
+                r"\mathbb{E}_{u \sim \mathcal{N}(0,1)}[u^n] = (n-1)!!\ (n \text{ even}),\ 0\ (n \text{ odd})"
+            ),
             lecture_times=(),
             steps=(*steps, location_scale),
-            references=("Bishop (2006), Pattern Recognition and Machine Learning, §2.3 and eq. (1.49)-(1.50)",),
+            references=(
+                "Bishop (2006), Pattern Recognition and Machine Learning, §2.3 and eq. (1.49)-(1.50)",
+            ),
         ),
     )

@@ -32,7 +32,7 @@ w = sp.Symbol("w", real=True, nonzero=True)
 b = sp.Symbol("b", real=True)
 
 # Bernoulli decoder: a logit l = logit(p) (any real) and a target x in [0, 1] (handled per claim).
-l = sp.Symbol("l", real=True)  # noqa: E741
+l = sp.Symbol("l", real=True)
 
 # Ratio variable of Gibbs' inequality, t = p/q > 0; probabilities of a discrete distribution.
 t = sp.Symbol("t", positive=True)
