@@ -172,8 +172,9 @@ def _numeric(step: Step) -> tuple[bool, str]:
     rng = random.Random(f"{step.name}:{sp.srepr(step.lhs)}")
     worst = mpmath.mpf(0)
     tol = mpmath.mpf(10) ** -NUMERIC_TOL_DIGITS
+    points = NUMERIC_POINTS if _free(step) else 1  # a closed number needs one evaluation
     with mpmath.workdps(NUMERIC_DPS):
-        for _ in range(NUMERIC_POINTS):
+        for _ in range(points):
             point = _sample(_free(step), rng)
             subs = {k: sp.Float(v, NUMERIC_DPS) for k, v in point.items()}
             lhs = mpmath.mpf(sp.N(step.lhs.subs(subs), NUMERIC_DPS))
@@ -186,9 +187,9 @@ def _numeric(step: Step) -> tuple[bool, str]:
                 bad = gap < -tol * scale or (step.relation == ">" and gap <= 0)
             worst = max(worst, abs(gap) / scale)
             if bad:
-                where = ", ".join(f"{k}={mpmath.nstr(v, 6)}" for k, v in point.items())
+                where = ", ".join(f"{k}={mpmath.nstr(v, 6)}" for k, v in point.items()) or "(no free symbols)"
                 return False, f"at {where}: lhs - rhs = {mpmath.nstr(gap, 6)} ({NUMERIC_DPS} digits)"
-    return True, f"{NUMERIC_POINTS} random points, max relative gap {mpmath.nstr(worst, 3)}"
+    return True, f"{points} random point(s), max relative gap {mpmath.nstr(worst, 3)}"
 
 
 def _exact_counterexample(step: Step) -> str | None:
@@ -207,7 +208,7 @@ def _exact_counterexample(step: Step) -> str | None:
             return None
         gap = sp.simplify((step.lhs - step.rhs).subs(point).doit())
         if gap.is_number and gap.is_zero is False:
-            where = ", ".join(f"{k}={v}" for k, v in point.items())
+            where = ", ".join(f"{k}={v}" for k, v in point.items()) or "(no free symbols)"
             return f"exact counterexample at {where}: lhs - rhs = {sp.sstr(gap)} (= {sp.N(gap, 6)})"
     return None
 
