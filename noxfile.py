@@ -51,3 +51,13 @@ def lint(session: nox.Session) -> None:
 def bench_env() -> dict[str, str]:
     """OpenMP must not spin-wait on a shared 2-core machine (PERF_NOTES: 8 ms per op otherwise)."""
     return {"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}
+
+
+@nox.session(python=PYTHON)
+def report(session: nox.Session) -> None:
+    """The reviewer's report: build/report/index.html (self-contained) and, for the full ledger, REPORT.md."""
+    install(session, "report")
+    ledger = ("python", "-m", "derivations", "--json", "build/ledger.json", "--report", "build/report")
+    session.run(*ledger, *session.posargs)
+    if not session.posargs:  # the committed REPORT.md always shows the whole ledger
+        session.run("python", "-m", "derivations.report", "build/ledger.json", "--markdown", "REPORT.md")

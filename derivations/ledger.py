@@ -128,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the ledger as JSON to PATH")
     parser.add_argument("--list", action="store_true", help="list claim ids and titles, run nothing")
     parser.add_argument("--quiet", action="store_true", help="no per-claim progress on stderr")
+    parser.add_argument("--report", type=Path, metavar="DIR", help="write the reviewer's report to DIR")
     args = parser.parse_args(argv)
     try:
         if args.list:
@@ -140,9 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     print(table(results))
     print(f"wall time {time.perf_counter() - start:.1f} s")
-    if args.json is not None:
+    if args.json is not None or args.report is not None:
         document = {"environment": environment(), "claims": [claim_record(r) for r in results]}
+    if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         print(f"wrote {args.json}")
+    if args.report is not None:
+        from derivations.report import write_site
+
+        print(f"wrote {write_site(document, args.report)}")
     return 1 if any(r.status == "failed" for r in results) else 0

@@ -1,0 +1,191 @@
+"""The reviewer's report: the ledger's JSON document as one self-contained page (HTML) and as REPORT.md.
+
+    python -m derivations --report build/report            # run the ledger, write build/report/index.html
+    python -m derivations.report build/ledger.json --site build/report --markdown REPORT.md
+
+The page needs no network: formulas are MathML (``latex2mathml``), which browsers render natively, and
+every figure is copied next to ``index.html``. Content, in order: the summary (counts, total seconds,
+versions, commit) with every failed claim first and in red; the viewers' questions with their answers and
+claims; every claim (statement, steps, impl cross-check, the command that re-runs it); the ablation
+figure; the benchmark table. A missing optional part is replaced by a one-line note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from derivations import report_parts
+from derivations.report_parts import Figure, ImplView, Question, Table
+
+STATUSES = ("proved", "checked-numerically", "refuted", "failed")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class StepView:
+    """One step of a claim as the ledger recorded it; ``lhs``/``rhs`` are LaTeX."""
+
+    name: str
+    rule: str
+    relation: str
+    lhs: str
+    rhs: str
+    status: str
+    method: str
+    detail: str
+    seconds: float
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimView:
+    """One claim: its statement, steps, impl cross-check and the command that re-runs just it."""
+
+    id: str
+    title: str
+    statement: str
+    status: str
+    method: str
+    seconds: float
+    lecture_times: tuple[str, ...]
+    references: tuple[str, ...]
+    steps: tuple[StepView, ...]
+    extra_evidence: tuple[dict[str, Any], ...]
+    impl: tuple[ImplView, ...]
+
+    @property
+    def command(self) -> str:
+        return f"nox -s verify -- --only {self.id}"
+
+    @property
+    def failed_steps(self) -> tuple[StepView, ...]:
+        return tuple(s for s in self.steps if s.status == "failed")
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """Everything the page shows; both renderers read only this. ``notes`` explain omitted parts."""
+
+    environment: dict[str, str]
+    counts: dict[str, int]
+    total_seconds: float
+    claims: tuple[ClaimView, ...]
+    questions: tuple[Question, ...]
+    figures: tuple[Figure, ...]
+    benchmarks: tuple[Table, ...]
+    notes: dict[str, str]
+
+    @property
+    def failed(self) -> tuple[ClaimView, ...]:
+        return tuple(c for c in self.claims if c.status == "failed")
+
+
+def _claim_view(record: dict[str, Any], root: Path) -> ClaimView:
+    steps, extra = [], []
+    for e in record["evidence"]:
+        if {"step", "lhs", "rhs", "status"} <= set(e):
+            keys = ("rule", "relation", "lhs", "rhs", "status", "method", "detail")
+            steps.append(
+                StepView(e["step"], *(str(e.get(k, "")) for k in keys), float(e.get("seconds", 0.0)))
+            )
+        else:
+            extra.append(e)
+    return ClaimView(
+        id=record["id"],
+        title=record["title"],
+        statement=record["statement"],
+        status=record["status"],
+        method=record["method"],
+        seconds=float(record["seconds"]),
+        lecture_times=tuple(record.get("lecture_times", ())),
+        references=tuple(record.get("references", ())),
+        steps=tuple(steps),
+        extra_evidence=tuple(extra),
+        impl=tuple(report_parts.impl_view(name, root) for name in record.get("impl", ())),
+    )
+
+
+def build(document: dict[str, Any], root: Path = ROOT) -> Report:
+    """The report of a ledger document (``python -m derivations --json``); failed claims come first."""
+    if not isinstance(document, dict) or not isinstance(document.get("claims"), list):
+        raise ValueError("document: expected the ledger's JSON object with a 'claims' list")
+    views = [_claim_view(r, root) for r in document["claims"]]
+    claims = tuple(sorted(views, key=lambda c: c.status != "failed"))  # stable: ledger order otherwise
+    notes: dict[str, str] = {}
+    questions = report_parts.questions(notes)
+    figures = report_parts.figures(root / "experiments" / "results", notes)
+    benchmarks = report_parts.benchmarks(root / "benchmarks" / "results", notes)
+    return Report(
+        environment={k: str(v) for k, v in document.get("environment", {}).items()},
+        counts={k: sum(c.status == k for c in claims) for k in STATUSES},
+        total_seconds=sum(c.seconds for c in claims),
+        claims=claims,
+        questions=questions,
+        figures=figures,
+        benchmarks=benchmarks,
+        notes=notes,
+    )
+
+
+def _copy_figures(report: Report, site: Path) -> Callable[[Figure], str]:
+    (site / "figures").mkdir(parents=True, exist_ok=True)
+    for f in report.figures:
+        shutil.copyfile(f.path, site / "figures" / f.path.name)
+    return lambda f: f"figures/{f.path.name}"
+
+
+def write_site(document: dict[str, Any], site: Path, root: Path = ROOT) -> Path:
+    """Write ``site/index.html``, ``site/REPORT.md`` and ``site/figures/``; return the index path."""
+    from derivations.report_html import render_html
+    from derivations.report_md import render_markdown
+
+    report = build(document, root)
+    site.mkdir(parents=True, exist_ok=True)
+    href = _copy_figures(report, site)
+    (site / "index.html").write_text(render_html(report, href), encoding="utf-8")
+    (site / "REPORT.md").write_text(render_markdown(report, href), encoding="utf-8")
+    return site / "index.html"
+
+
+def write_markdown(document: dict[str, Any], path: Path, root: Path = ROOT) -> Path:
+    """Write the Markdown report to ``path``, linking each figure where it lies in the repository."""
+    from derivations.report_md import render_markdown
+
+    report = build(document, root)
+    base = path.resolve().parent
+    base.mkdir(parents=True, exist_ok=True)
+
+    def href(f: Figure) -> str:
+        return Path(os.path.relpath(f.path.resolve(), base)).as_posix()
+
+    path.write_text(render_markdown(report, href), encoding="utf-8")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m derivations.report", description=__doc__.splitlines()[0])
+    parser.add_argument("ledger", type=Path, help="the ledger JSON written by python -m derivations --json")
+    parser.add_argument("--site", type=Path, metavar="DIR", help="write index.html and its figures to DIR")
+    parser.add_argument("--markdown", type=Path, metavar="PATH", help="write the Markdown report to PATH")
+    args = parser.parse_args(argv)
+    try:
+        document = json.loads(args.ledger.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        parser.error(f"ledger: cannot read {args.ledger} as the ledger's JSON ({exc})")
+    for written in (
+        write_site(document, args.site) if args.site else None,
+        write_markdown(document, args.markdown) if args.markdown else None,
+    ):
+        if written is not None:
+            print(f"wrote {written}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

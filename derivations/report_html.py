@@ -1,0 +1,167 @@
+"""The report as one HTML page: MathML for every formula, inline CSS for screen and print, no script.
+
+LaTeX becomes MathML with ``latex2mathml`` (MathML Core renders natively in Chromium 109+, Firefox, Safari).
+A formula it cannot convert is shown as its LaTeX source in a flagged ``<code>``, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from latex2mathml.converter import convert
+
+from derivations.report import ClaimView, Report, StepView
+from derivations.report_parts import Figure, Question, Table
+
+CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
+RELATION = {"==": "=", ">=": r"\geq", ">": ">"}
+_INLINE_MATH = re.compile(r"\$([^$]+)\$")
+_LEFTOVER_COMMAND = re.compile(r">\\[A-Za-z]")  # latex2mathml keeps unknown commands as text: <mi>\foo</mi>
+
+
+def math(tex: str, display: bool = False) -> str:
+    """MathML for ``tex``; its LaTeX source in ``<code class="unconverted">`` if that fails."""
+    try:
+        out = convert(tex, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises assorted exceptions on input it does not know
+        out = ""
+    if not out or _LEFTOVER_COMMAND.search(out):
+        return (
+            f'<code class="unconverted" title="LaTeX that could not be converted">{html.escape(tex)}</code>'
+        )
+    return out
+
+
+def text(s: str) -> str:
+    """Escaped text, with ``$...$`` spans as inline MathML."""
+    parts = _INLINE_MATH.split(s)
+    return "".join(math(p) if i % 2 else html.escape(p) for i, p in enumerate(parts))
+
+
+def badge(status: str) -> str:
+    return f'<span class="badge {status}">{html.escape(status)}</span>'
+
+
+def step_formula(s: StepView) -> str:
+    return math(f"{s.lhs} {RELATION.get(s.relation, s.relation)} {s.rhs}")
+
+
+def failed_step(s: StepView) -> str:
+    return (
+        f'<div class="failed-step"><p>Step <code>{html.escape(s.name)}</code> failed: '
+        f"{html.escape(s.detail)}</p><p>left side</p><div class='formula'>{math(s.lhs, True)}</div>"
+        f"<p>right side</p><div class='formula'>{math(s.rhs, True)}</div></div>"
+    )
+
+
+def summary(r: Report) -> str:
+    env = r.environment
+    counts = "".join(f"<li>{badge(k)} <strong>{v}</strong></li>" for k, v in r.counts.items())
+    versions = ", ".join(
+        f"{k} {html.escape(env.get(k, '?'))}" for k in ("python", "sympy", "mpmath", "torch")
+    )
+    alert = ""
+    if r.failed:
+        items = "".join(
+            f'<li><a href="#claim-{c.id}">{html.escape(c.id)}</a>'
+            + "".join(map(failed_step, c.failed_steps))
+            + "</li>"
+            for c in r.failed
+        )
+        title = f"<h3>{len(r.failed)} failed claim(s)</h3>"
+        alert = f'<div class="alert" role="alert">{title}<ul>{items}</ul></div>'
+    return (
+        f'<section id="summary"><h2>Summary</h2>{alert}<ul class="counts">{counts}</ul>'
+        f"<p>{len(r.claims)} claims checked in {r.total_seconds:.1f} s (sum of claim times). {versions}; "
+        f"commit <code>{html.escape(env.get('commit', '?'))}</code>, generated "
+        f"{html.escape(env.get('generated', '?'))}.</p></section>"
+    )
+
+
+def question(q: Question, known: set[str]) -> str:
+    links = ", ".join(
+        f'<a href="#claim-{c}">{c}</a>' if c in known else f"{html.escape(c)} (not in this run)"
+        for c in q.claim_ids
+    )
+    return (
+        f'<article class="question"><h3><span class="time">{html.escape(q.timestamp)}</span> '
+        f"{text(q.question)}</h3><p>{text(q.answer)}</p><p class='claims'>Claims: {links}</p></article>"
+    )
+
+
+def claim(c: ClaimView) -> str:
+    rows = "".join(
+        f"<tr class='{s.status}'><td><code>{html.escape(s.name)}</code></td><td class='formula'>"
+        f"{step_formula(s)}</td><td>{html.escape(s.rule)}</td><td>{badge(s.status)}<br>"
+        f"<small>{html.escape(s.method)}</small></td><td class='num'>{s.seconds:.2f}</td></tr>"
+        for s in c.steps
+    )
+    impl = "".join(
+        f"<li><code>{html.escape(i.name)}</code>: {html.escape(i.summary)}"
+        + (f" Checked by {', '.join(f'<code>{html.escape(t)}</code>' for t in i.tests)}." if i.tests else "")
+        + "</li>"
+        for i in c.impl
+    )
+    extra = "".join(
+        "<li>" + "; ".join(f"{html.escape(str(k))}: {html.escape(str(v))}" for k, v in e.items()) + "</li>"
+        for e in c.extra_evidence
+    )
+    refs = "".join(f"<li>{html.escape(ref)}</li>" for ref in c.references)
+    times = ", ".join(c.lecture_times) or "none"
+    return (
+        f'<article class="claim {c.status}" id="claim-{c.id}"><h3><code>{html.escape(c.id)}</code> '
+        f"{html.escape(c.title)} {badge(c.status)}</h3><div class='formula'>{math(c.statement, True)}</div>"
+        + "".join(map(failed_step, c.failed_steps))
+        + "<table class='steps'><thead><tr><th>step</th><th>statement</th><th>rule</th>"
+        f"<th>status, method</th><th>s</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<p>{c.seconds:.2f} s; lecture {html.escape(times)}. "
+        f"Re-run: <code>{html.escape(c.command)}</code></p>"
+        + (f"<p>Computed by:</p><ul>{impl}</ul>" if impl else "<p>No impl function computes this claim.</p>")
+        + (f"<p>Further evidence:</p><ul>{extra}</ul>" if extra else "")
+        + (f"<p>Sources:</p><ul class='refs'>{refs}</ul>" if refs else "")
+        + "</article>"
+    )
+
+
+def table(t: Table) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in t.header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in t.rows)
+    return (
+        f"<h3>{html.escape(t.title)}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def figure(f: Figure, href: Callable[[Figure], str]) -> str:
+    metrics = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in f.metrics)
+    return (
+        f"<figure><img src='{html.escape(href(f))}' alt='{html.escape(f.caption)}'>"
+        f"<figcaption>{text(f.caption)}</figcaption></figure>"
+        + (f"<table class='metrics'><tbody>{metrics}</tbody></table>" if metrics else "")
+    )
+
+
+def section(key: str, title: str, body: str, r: Report) -> str:
+    note = f"<p class='note'>{html.escape(r.notes[key])}</p>" if key in r.notes else ""
+    return f'<section id="{key}"><h2>{title}</h2>{note}{body}</section>'
+
+
+def render_html(r: Report, href: Callable[[Figure], str]) -> str:
+    """The whole page as a string: summary, questions, claims, figures, benchmarks."""
+    known = {c.id for c in r.claims}
+    sections = {"summary": "Summary", "questions": "Questions", "claims": "Claims", "figures": "Ablation"}
+    nav = "".join(f'<a href="#{k}">{t}</a>' for k, t in {**sections, "benchmarks": "Benchmarks"}.items())
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>VAE loss ledger: the reviewer's report</title><style>{CSS}</style></head><body>"
+        f"<header><h1>The VAE loss, checked step by step</h1><nav>{nav}</nav></header><main>"
+        + summary(r)
+        + section("questions", "The viewers' questions", "".join(question(q, known) for q in r.questions), r)
+        + section("claims", "Every claim", "".join(map(claim, r.claims)), r)
+        + section("figures", "The ablation", "".join(figure(f, href) for f in r.figures), r)
+        + section("benchmarks", "Benchmarks", "".join(map(table, r.benchmarks)), r)
+        + "</main></body></html>\n"
+    )

@@ -1,0 +1,141 @@
+"""The report's optional parts, each read from where its owner writes it; a missing part becomes a note.
+
+- questions: ``derivations.questions`` (the viewers' questions under the lecture, each mapped to claims);
+- figures: ``experiments/results/*.png`` with the caption and metrics of the JSON beside them;
+- benchmarks: ``benchmarks/results/*.json`` (pytest-benchmark's ``--benchmark-json`` format);
+- impl: each ``claim.impl`` name resolved to its function, with the tests that call it.
+
+Nothing here is ever passed to ``eval`` or ``sympify``: JSON is read as data, names are resolved with
+``importlib`` and ``getattr`` only.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+import inspect
+import json
+from pathlib import Path
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True)
+class Question:
+    """A viewer's question at lecture time ``mm:ss``, its answer, and the claims that settle it."""
+
+    timestamp: str
+    question: str
+    answer: str
+    claim_ids: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    """A figure to show: its file, a caption, and the metrics that go with it as (name, value) text."""
+
+    path: Path
+    caption: str
+    metrics: tuple[tuple[str, str], ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    """A titled table of text cells."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class ImplView:
+    """Where a claim's quantity is computed: ``module.function``, whether it resolves, and its tests."""
+
+    name: str
+    found: bool
+    summary: str
+    tests: tuple[str, ...]
+
+
+def questions(notes: dict[str, str]) -> tuple[Question, ...]:
+    """The question map of ``derivations.questions``; a note in ``notes["questions"]`` when it is absent."""
+    try:
+        module = importlib.import_module("derivations.questions")
+    except ImportError as exc:
+        notes["questions"] = f"The question map (derivations/questions.py) is not available: {exc}."
+        return ()
+    return tuple(
+        Question(str(q.timestamp), str(q.question), str(q.answer), tuple(q.claim_ids))
+        for q in module.QUESTIONS
+    )
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _scalars(data: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Flatten nested dicts to (dotted key, text) pairs of their scalar leaves."""
+    if isinstance(data, dict):
+        return [pair for k, v in data.items() for pair in _scalars(v, f"{prefix}{k}.")]
+    if isinstance(data, (int, float, str, bool)):
+        return [(prefix.rstrip("."), _fmt(data))]
+    return []
+
+
+def figures(results: Path, notes: dict[str, str]) -> tuple[Figure, ...]:
+    """Every PNG under ``results``; caption and metrics from the JSON of the same stem, if any."""
+    pngs = sorted(results.glob("*.png")) if results.is_dir() else []
+    if not pngs:
+        notes["figures"] = f"No ablation figure yet ({results.name}/*.png not found)."
+    out = []
+    for png in pngs:
+        meta = png.with_suffix(".json")
+        data = json.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else {}
+        caption = str(data.pop("caption", png.stem)) if isinstance(data, dict) else png.stem
+        out.append(Figure(png, caption, tuple(_scalars(data))))
+    return tuple(out)
+
+
+def benchmarks(results: Path, notes: dict[str, str]) -> tuple[Table, ...]:
+    """One table per pytest-benchmark JSON file: name, median seconds and each ``extra_info`` figure."""
+    files = sorted(results.glob("*.json")) if results.is_dir() else []
+    if not files:
+        notes["benchmarks"] = f"No benchmark results yet ({results.name}/*.json not found)."
+    tables = []
+    for path in files:
+        runs = json.loads(path.read_text(encoding="utf-8")).get("benchmarks", [])
+        extra = list(dict.fromkeys(k for r in runs for k, _ in _scalars(r.get("extra_info", {}))))
+        rows = []
+        for r in runs:
+            info = dict(_scalars(r.get("extra_info", {})))
+            median_us = f"{1e6 * float(r['stats']['median']):.1f}"
+            rows.append((str(r.get("name", "")), median_us, *(info.get(k, "") for k in extra)))
+        tables.append(Table(path.stem, ("benchmark", "median (µs)", *extra), tuple(rows)))
+    return tuple(tables)
+
+
+def _tests_calling(function: str, tests: Path) -> tuple[str, ...]:
+    """``tests/<file>::<test>`` for every test function whose body names ``function``."""
+    found = []
+    for path in sorted(tests.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+                names = {getattr(n, "id", getattr(n, "attr", None)) for n in ast.walk(node)}
+                if function in names:
+                    found.append(f"tests/{path.name}::{node.name}")
+    return tuple(found)
+
+
+def impl_view(name: str, root: Path) -> ImplView:
+    """Resolve the dotted ``name`` (``impl.losses.gaussian_kl``) and find the tests that call it."""
+    module_name, _, function = name.rpartition(".")
+    try:
+        target = getattr(importlib.import_module(module_name), function)
+    except (ImportError, AttributeError, ValueError) as exc:
+        return ImplView(name, False, f"does not resolve: {exc}", ())
+    summary = (inspect.getdoc(target) or "").split("\n\n")[0].replace("\n", " ")
+    return ImplView(name, True, summary, _tests_calling(function, root / "tests"))
