@@ -44,3 +44,11 @@ n = sp.Symbol("n", nonnegative=True, integer=True)
 
 # Generic parameters: theta of the decoder (generator), phi of the encoder (recognition network).
 theta, phi = sp.symbols("theta phi", real=True)
+
+# Likelihoods and reparameterisation: a 3-D mean (m_1, m_2, m_3) with m_2 above; a radius of integration;
+# a logit known to be positive or negative (the stable BCE form splits on its sign); polynomial coefficients.
+m1, m3 = sp.symbols("m_1 m_3", real=True)
+R = sp.Symbol("R", positive=True)
+l_pos = sp.Symbol("l", positive=True)
+l_neg = sp.Symbol("l", negative=True)
+c0, c1, c2, c3, c4 = sp.symbols("c_0:5", real=True)
