@@ -21,8 +21,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from derivations import report_parts
-from derivations.report_parts import Figure, ImplView, Question, Table
+from derivations import report_impl, report_parts
+from derivations.report_impl import ImplView
+from derivations.report_parts import Figure, Question, Table
 
 STATUSES = ("proved", "checked-numerically", "refuted", "failed")
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,8 +74,6 @@ class Report:
     """Everything the page shows; both renderers read only this. ``notes`` explain omitted parts."""
 
     environment: dict[str, str]
-    counts: dict[str, int]
-    total_seconds: float
     claims: tuple[ClaimView, ...]
     questions: tuple[Question, ...]
     figures: tuple[Figure, ...]
@@ -85,29 +84,33 @@ class Report:
     def failed(self) -> tuple[ClaimView, ...]:
         return tuple(c for c in self.claims if c.status == "failed")
 
+    @property
+    def counts(self) -> dict[str, int]:
+        return {k: sum(c.status == k for c in self.claims) for k in STATUSES}
 
-def _claim_view(record: dict[str, Any], root: Path) -> ClaimView:
+    @property
+    def total_seconds(self) -> float:
+        """The sum of the claims' own times (the ledger's wall time also includes imports)."""
+        return sum(c.seconds for c in self.claims)
+
+
+def _claim_view(record: dict[str, Any], root: Path, results: dict[str, str]) -> ClaimView:
     steps, extra = [], []
     for e in record["evidence"]:
         if {"step", "lhs", "rhs", "status"} <= set(e):
             keys = ("rule", "relation", "lhs", "rhs", "status", "method", "detail")
-            steps.append(
-                StepView(e["step"], *(str(e.get(k, "")) for k in keys), float(e.get("seconds", 0.0)))
-            )
+            text = {k: str(e.get(k, "")) for k in keys}
+            steps.append(StepView(name=str(e["step"]), seconds=float(e.get("seconds", 0.0)), **text))
         else:
             extra.append(e)
     return ClaimView(
-        id=record["id"],
-        title=record["title"],
-        statement=record["statement"],
-        status=record["status"],
-        method=record["method"],
+        **{k: str(record[k]) for k in ("id", "title", "statement", "status", "method")},
         seconds=float(record["seconds"]),
         lecture_times=tuple(record.get("lecture_times", ())),
         references=tuple(record.get("references", ())),
         steps=tuple(steps),
         extra_evidence=tuple(extra),
-        impl=tuple(report_parts.impl_view(name, root) for name in record.get("impl", ())),
+        impl=tuple(report_impl.impl_view(name, root, results) for name in record.get("impl", ())),
     )
 
 
@@ -115,20 +118,15 @@ def build(document: dict[str, Any], root: Path = ROOT) -> Report:
     """The report of a ledger document (``python -m derivations --json``); failed claims come first."""
     if not isinstance(document, dict) or not isinstance(document.get("claims"), list):
         raise ValueError("document: expected the ledger's JSON object with a 'claims' list")
-    views = [_claim_view(r, root) for r in document["claims"]]
-    claims = tuple(sorted(views, key=lambda c: c.status != "failed"))  # stable: ledger order otherwise
+    results = report_impl.outcomes(root / report_impl.JUNIT)
+    views = [_claim_view(r, root, results) for r in document["claims"]]
     notes: dict[str, str] = {}
-    questions = report_parts.questions(notes)
-    figures = report_parts.figures(root / "experiments" / "results", notes)
-    benchmarks = report_parts.benchmarks(root / "benchmarks" / "results", notes)
     return Report(
         environment={k: str(v) for k, v in document.get("environment", {}).items()},
-        counts={k: sum(c.status == k for c in claims) for k in STATUSES},
-        total_seconds=sum(c.seconds for c in claims),
-        claims=claims,
-        questions=questions,
-        figures=figures,
-        benchmarks=benchmarks,
+        claims=tuple(sorted(views, key=lambda c: c.status != "failed")),  # stable: ledger order otherwise
+        questions=report_parts.questions(notes),
+        figures=report_parts.figures(root / "experiments" / "results", notes),
+        benchmarks=report_parts.benchmarks(root / "benchmarks" / "results", notes),
         notes=notes,
     )
 
@@ -178,12 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         document = json.loads(args.ledger.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         parser.error(f"ledger: cannot read {args.ledger} as the ledger's JSON ({exc})")
-    for written in (
-        write_site(document, args.site) if args.site else None,
-        write_markdown(document, args.markdown) if args.markdown else None,
-    ):
-        if written is not None:
-            print(f"wrote {written}")
+    if args.site:
+        print(f"wrote {write_site(document, args.site)}")
+    if args.markdown:
+        print(f"wrote {write_markdown(document, args.markdown)}")
     return 0
 
 

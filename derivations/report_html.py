@@ -41,8 +41,8 @@ def text(s: str) -> str:
     return "".join(math(p) if i % 2 else html.escape(p) for i, p in enumerate(parts))
 
 
-def badge(status: str) -> str:
-    return f'<span class="badge {status}">{html.escape(status)}</span>'
+def badge(status: str, label: str = "") -> str:
+    return f'<span class="badge {status}">{html.escape(label or status)}</span>'
 
 
 def step_formula(s: StepView) -> str:
@@ -52,8 +52,8 @@ def step_formula(s: StepView) -> str:
 def failed_step(s: StepView) -> str:
     return (
         f'<div class="failed-step"><p>Step <code>{html.escape(s.name)}</code> failed: '
-        f"{html.escape(s.detail)}</p><p>left side</p><div class='formula'>{math(s.lhs, True)}</div>"
-        f"<p>right side</p><div class='formula'>{math(s.rhs, True)}</div></div>"
+        f"{html.escape(s.detail)}</p><dl><dt>left side</dt><dd class='formula'>{math(s.lhs)}</dd>"
+        f"<dt>right side</dt><dd class='formula'>{math(s.rhs)}</dd></dl></div>"
     )
 
 
@@ -101,7 +101,7 @@ def claim(c: ClaimView) -> str:
     )
     impl = "".join(
         f"<li><code>{html.escape(i.name)}</code>: {html.escape(i.summary)}"
-        + (f" Checked by {', '.join(f'<code>{html.escape(t)}</code>' for t in i.tests)}." if i.tests else "")
+        + (f"<br>Checked by: {', '.join(map(test_ref, i.tests))}." if i.tests else "")
         + "</li>"
         for i in c.impl
     )
@@ -124,6 +124,12 @@ def claim(c: ClaimView) -> str:
         + (f"<p>Sources:</p><ul class='refs'>{refs}</ul>" if refs else "")
         + "</article>"
     )
+
+
+def test_ref(test: tuple[str, str]) -> str:
+    node, outcome = test
+    tone = "failed" if outcome.startswith("FAILED") else "proved" if outcome.startswith("passed") else ""
+    return f"<code>{html.escape(node)}</code>" + (f" {badge(tone, outcome)}" if outcome else "")
 
 
 def table(t: Table) -> str:

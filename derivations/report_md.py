@@ -86,7 +86,8 @@ def claim(c: ClaimView) -> list[str]:
         lines += [*display(f"{s.lhs} {RELATION.get(s.relation, s.relation)} {s.rhs}", "   "), ""]
     lines += [f"{c.seconds:.2f} s; lecture {', '.join(c.lecture_times) or 'none'}. Re-run: `{c.command}`", ""]
     for v in c.impl:
-        checked = f" Checked by {', '.join(f'`{t}`' for t in v.tests)}." if v.tests else ""
+        checked = "; ".join(f"`{t}`" + (f" ({o})" if o else "") for t, o in v.tests)
+        checked = f" Checked by {checked}." if checked else ""
         lines += [f"- Computed by `{v.name}`: {esc(v.summary)}{checked}"]
     if not c.impl:
         lines += ["- No impl function computes this claim."]

@@ -2,19 +2,15 @@
 
 - questions: ``derivations.questions`` (the viewers' questions under the lecture, each mapped to claims);
 - figures: ``experiments/results/*.png`` with the caption and metrics of the JSON beside them;
-- benchmarks: ``benchmarks/results/*.json`` (pytest-benchmark's ``--benchmark-json`` format);
-- impl: each ``claim.impl`` name resolved to its function, with the tests that call it.
+- benchmarks: ``benchmarks/results/*.json`` (pytest-benchmark's ``--benchmark-json`` format).
 
-Nothing here is ever passed to ``eval`` or ``sympify``: JSON is read as data, names are resolved with
-``importlib`` and ``getattr`` only.
+Nothing here is ever passed to ``eval`` or ``sympify``: JSON is read as data.
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import importlib
-import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -46,16 +42,6 @@ class Table:
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-
-
-@dataclasses.dataclass(frozen=True)
-class ImplView:
-    """Where a claim's quantity is computed: ``module.function``, whether it resolves, and its tests."""
-
-    name: str
-    found: bool
-    summary: str
-    tests: tuple[str, ...]
 
 
 def questions(notes: dict[str, str]) -> tuple[Question, ...]:
@@ -116,26 +102,3 @@ def benchmarks(results: Path, notes: dict[str, str]) -> tuple[Table, ...]:
             rows.append((str(r.get("name", "")), median_us, *(info.get(k, "") for k in extra)))
         tables.append(Table(path.stem, ("benchmark", "median (µs)", *extra), tuple(rows)))
     return tuple(tables)
-
-
-def _tests_calling(function: str, tests: Path) -> tuple[str, ...]:
-    """``tests/<file>::<test>`` for every test function whose body names ``function``."""
-    found = []
-    for path in sorted(tests.glob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
-                names = {getattr(n, "id", getattr(n, "attr", None)) for n in ast.walk(node)}
-                if function in names:
-                    found.append(f"tests/{path.name}::{node.name}")
-    return tuple(found)
-
-
-def impl_view(name: str, root: Path) -> ImplView:
-    """Resolve the dotted ``name`` (``impl.losses.gaussian_kl``) and find the tests that call it."""
-    module_name, _, function = name.rpartition(".")
-    try:
-        target = getattr(importlib.import_module(module_name), function)
-    except (ImportError, AttributeError, ValueError) as exc:
-        return ImplView(name, False, f"does not resolve: {exc}", ())
-    summary = (inspect.getdoc(target) or "").split("\n\n")[0].replace("\n", " ")
-    return ImplView(name, True, summary, _tests_calling(function, root / "tests"))

@@ -20,8 +20,8 @@ from derivations.check import check_claim
 from derivations.core import Claim, Step
 from derivations.moments import standard_normal_pdf
 from derivations.report_html import math, render_html
+from derivations.report_impl import impl_view, outcomes
 from derivations.report_md import esc, render_markdown, text
-from derivations.report_parts import impl_view
 from derivations.symbols import u
 
 PLANTED = Claim(
@@ -101,7 +101,7 @@ def test_failed_claim_comes_first_in_red_with_the_failed_step_and_both_sides(
     failed = page[alert : page.index('id="questions"')]
     assert "second-moment" in failed
     assert "lhs - rhs = -1" in failed
-    assert failed.count('display="block"') == 2, "both sides of the failed step, as display MathML"
+    assert failed.count("<math ") == 2, "both sides of the failed step, as MathML"
     markdown = render_markdown(r, lambda f: f.path.name)
     caution = markdown.index("> [!CAUTION]")
     assert caution < markdown.index("## The viewers' questions")
@@ -176,12 +176,29 @@ def test_markdown_escapes_viewer_text_but_keeps_math() -> None:
     assert text("so $q_\\phi(z)$ and a_b") == "so $q_\\phi(z)$ and a\\_b"
 
 
-def test_impl_names_resolve_to_functions_and_their_tests() -> None:
-    root = Path(__file__).resolve().parents[1]
-    found = impl_view("derivations.moments.gaussian_expectation", root)
-    assert found.found
-    assert "tests/test_check.py::test_gaussian_expectation_matches_integral" in found.tests
-    missing = impl_view("impl.nowhere.kl", root)
+def test_impl_names_resolve_to_the_tests_that_use_them_and_their_outcomes(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_uses.py").write_text(
+        "import derivations.moments as M\n"
+        "from derivations.moments import gaussian_expectation as ge, normal_pdf\n"
+        "def helper():\n    return ge\n"
+        "def test_via_helper():\n    helper()\n"
+        "def test_via_module():\n    M.gaussian_expectation\n"
+        "def test_other_function():\n    normal_pdf\n"
+    )
+    junit = (
+        '<testsuites><testsuite><testcase classname="tests.test_uses" name="test_via_helper[a]" time="0.5"/>'
+        '<testcase classname="tests.test_uses" name="test_via_helper[b]" time="0.25"><failure/></testcase>'
+        "</testsuite></testsuites>"
+    )
+    (tmp_path / "tests.xml").write_text(junit)
+    view = impl_view("derivations.moments.gaussian_expectation", tmp_path, outcomes(tmp_path / "tests.xml"))
+    assert view.found
+    assert view.tests == (
+        ("tests/test_uses.py::test_via_helper", "FAILED 1 of 2 failed (0.75 s)"),
+        ("tests/test_uses.py::test_via_module", ""),
+    )
+    missing = impl_view("impl.nowhere.kl", tmp_path, {})
     assert not missing.found
     assert "does not resolve" in missing.summary
 
