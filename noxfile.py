@@ -56,7 +56,10 @@ def bench_env() -> dict[str, str]:
 @nox.session(python=PYTHON)
 def report(session: nox.Session) -> None:
     """The reviewer's report: build/report/index.html (self-contained) and, for the full ledger, REPORT.md."""
-    install(session, "report")
+    install(session, "test", "report")
+    # The fast tests first: their JUnit outcomes are shown beside each claim's impl functions.
+    junit = ("pytest", "-q", "-m", "not slow and not browser", "--junitxml=build/tests.xml")
+    session.run(*junit, success_codes=[0, 1])
     ledger = ("python", "-m", "derivations", "--json", "build/ledger.json", "--report", "build/report")
     session.run(*ledger, *session.posargs)
     if not session.posargs:  # the committed REPORT.md always shows the whole ledger
