@@ -14,18 +14,23 @@ from pathlib import Path
 from latex2mathml.converter import convert
 
 from derivations.report import ClaimView, Report, StepView
+from derivations.report_impl import ImplView
 from derivations.report_parts import Figure, Question, Table
 
 CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
 RELATION = {"==": "=", ">=": r"\geq", ">": ">"}
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
+#: Standard LaTeX operators that latex2mathml 3.81 leaves as raw text; rewritten as \operatorname first.
+_UNKNOWN_OPERATOR = re.compile(r"\\(arg)(?![A-Za-z])")
 _LEFTOVER_COMMAND = re.compile(r">\\[A-Za-z]")  # latex2mathml keeps unknown commands as text: <mi>\foo</mi>
 
 
 def math(tex: str, display: bool = False) -> str:
     """MathML for ``tex``; its LaTeX source in ``<code class="unconverted">`` if that fails."""
     try:
-        out = convert(tex, display="block" if display else "inline")
+        out = convert(
+            _UNKNOWN_OPERATOR.sub(r"\\operatorname{\1}", tex), display="block" if display else "inline"
+        )
     except Exception:  # latex2mathml raises assorted exceptions on input it does not know
         out = ""
     if not out or _LEFTOVER_COMMAND.search(out):
@@ -73,11 +78,21 @@ def summary(r: Report) -> str:
         )
         title = f"<h3>{len(r.failed)} failed claim(s)</h3>"
         alert = f'<div class="alert" role="alert">{title}<ul>{items}</ul></div>'
+    rows = "".join(
+        f"<tr><td><a href='#claim-{c.id}'>{html.escape(c.id)}</a></td><td>{badge(c.status)}</td>"
+        f"<td class='num'>{len(c.steps)}</td><td class='num'>{c.seconds:.2f}</td>"
+        f"<td>{html.escape(', '.join(c.lecture_times))}</td><td>{html.escape(c.title)}</td></tr>"
+        for c in r.claims
+    )
+    index = (
+        "<table class='index'><thead><tr><th>claim</th><th>status</th><th>steps</th><th>s</th>"
+        f"<th>lecture</th><th>title</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
     return (
         f'<section id="summary"><h2>Summary</h2>{alert}<ul class="counts">{counts}</ul>'
         f"<p>{len(r.claims)} claims checked in {r.total_seconds:.1f} s (sum of claim times). {versions}; "
         f"commit <code>{html.escape(env.get('commit', '?'))}</code>, generated "
-        f"{html.escape(env.get('generated', '?'))}.</p></section>"
+        f"{html.escape(env.get('generated', '?'))}.</p>{index}</section>"
     )
 
 
@@ -86,41 +101,49 @@ def question(q: Question, known: set[str]) -> str:
         f'<a href="#claim-{c}">{c}</a>' if c in known else f"{html.escape(c)} (not in this run)"
         for c in q.claim_ids
     )
+    time = f'<span class="time">{html.escape(q.timestamp)}</span> ' if q.timestamp else ""
+    flag = f" {badge('refuted', 'slide error reported')}" if q.reported_error else ""
     return (
-        f'<article class="question"><h3><span class="time">{html.escape(q.timestamp)}</span> '
-        f"{text(q.question)}</h3><p>{text(q.answer)}</p><p class='claims'>Claims: {links}</p></article>"
+        f'<article class="question"><h3>{time}{text(q.question)}{flag}</h3><p>{text(q.answer)}</p>'
+        f"<p class='claims'>Claims: {links}</p></article>"
     )
+
+
+def step(s: StepView) -> str:
+    """One step: its name and rule, its verdict (status, method, seconds), then its formula full width."""
+    return (
+        f"<li class='step {s.status}'><div class='step-head'><span><code>{html.escape(s.name)}</code> "
+        f"{html.escape(s.rule)}</span><span class='verdict'>{badge(s.status)} "
+        f"<small>{html.escape(s.method)}, {s.seconds:.2f} s</small></span></div>"
+        f"<div class='formula'>{step_formula(s)}</div></li>"
+    )
+
+
+def impl_item(i: ImplView) -> str:
+    tests = f"<br>Checked by: {', '.join(map(test_ref, i.tests))}." if i.tests else ""
+    found = "" if i.found else " class='missing'"
+    return f"<li{found}><code>{html.escape(i.name)}</code>: {html.escape(i.summary)}{tests}</li>"
 
 
 def claim(c: ClaimView) -> str:
-    rows = "".join(
-        f"<tr class='{s.status}'><td><code>{html.escape(s.name)}</code></td><td class='formula'>"
-        f"{step_formula(s)}</td><td>{html.escape(s.rule)}</td><td>{badge(s.status)}<br>"
-        f"<small>{html.escape(s.method)}</small></td><td class='num'>{s.seconds:.2f}</td></tr>"
-        for s in c.steps
-    )
-    impl = "".join(
-        f"<li><code>{html.escape(i.name)}</code>: {html.escape(i.summary)}"
-        + (f"<br>Checked by: {', '.join(map(test_ref, i.tests))}." if i.tests else "")
-        + "</li>"
-        for i in c.impl
-    )
     extra = "".join(
-        "<li>" + "; ".join(f"{html.escape(str(k))}: {html.escape(str(v))}" for k, v in e.items()) + "</li>"
+        "<li>"
+        + "; ".join(f"{html.escape(str(k))}: {html.escape(str(v))}" for k, v in e.items() if k != "kind")
+        + "</li>"
         for e in c.extra_evidence
     )
     refs = "".join(f"<li>{html.escape(ref)}</li>" for ref in c.references)
-    times = ", ".join(c.lecture_times) or "none"
+    times = f"; lecture {html.escape(', '.join(c.lecture_times))}" if c.lecture_times else ""
     return (
         f'<article class="claim {c.status}" id="claim-{c.id}"><h3><code>{html.escape(c.id)}</code> '
         f"{html.escape(c.title)} {badge(c.status)}</h3><div class='formula'>{math(c.statement, True)}</div>"
         + "".join(map(failed_step, c.failed_steps))
-        + "<table class='steps'><thead><tr><th>step</th><th>statement</th><th>rule</th>"
-        f"<th>status, method</th><th>s</th></tr></thead><tbody>{rows}</tbody></table>"
-        f"<p>{c.seconds:.2f} s; lecture {html.escape(times)}. "
+        + f"<ol class='steps'>{''.join(map(step, c.steps))}</ol>"
+        f"<p class='meta'>{len(c.steps)} steps in {c.seconds:.2f} s{times}. "
         f"Re-run: <code>{html.escape(c.command)}</code></p>"
-        + (f"<p>Computed by:</p><ul>{impl}</ul>" if impl else "<p>No impl function computes this claim.</p>")
-        + (f"<p>Further evidence:</p><ul>{extra}</ul>" if extra else "")
+        + (f"<p>Computed by:</p><ul>{''.join(map(impl_item, c.impl))}</ul>" if c.impl else "")
+        + ("" if c.impl else "<p>No impl function computes this claim.</p>")
+        + (f"<p>Empirical evidence (never changes the status):</p><ul>{extra}</ul>" if extra else "")
         + (f"<p>Sources:</p><ul class='refs'>{refs}</ul>" if refs else "")
         + "</article>"
     )

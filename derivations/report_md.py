@@ -63,15 +63,24 @@ def summary(r: Report) -> list[str]:
         + ", ".join(f"{k} {env.get(k, '?')}" for k in ("python", "sympy", "mpmath", "torch"))
         + f"; commit `{env.get('commit', '?')}`, generated {env.get('generated', '?')}.",
         "",
+        "| claim | status | steps | s | lecture | title |",
+        "|---|---|--:|--:|---|---|",
     ]
-    return lines
+    lines += [
+        f"| [`{c.id}`](#claim-{c.id}) | {c.status} | {len(c.steps)} | {c.seconds:.2f} | "
+        f"{', '.join(c.lecture_times)} | {esc(c.title)} |"
+        for c in r.claims
+    ]
+    return [*lines, ""]
 
 
 def question(q: Question, known: set[str]) -> list[str]:
     links = ", ".join(
         f"[`{c}`](#claim-{c})" if c in known else f"`{c}` (not in this run)" for c in q.claim_ids
     )
-    return [f"### {q.timestamp}", "", f"> {text(q.question)}", "", text(q.answer), "", f"Claims: {links}", ""]
+    time = f"{q.timestamp}: " if q.timestamp else ""
+    flag = " (slide error reported)" if q.reported_error else ""
+    return [f"### {time}{text(q.question)}{flag}", "", text(q.answer), "", f"Claims: {links}", ""]
 
 
 def claim(c: ClaimView) -> list[str]:

@@ -18,12 +18,14 @@ from typing import Any
 
 @dataclasses.dataclass(frozen=True)
 class Question:
-    """A viewer's question at lecture time ``mm:ss``, its answer, and the claims that settle it."""
+    """A viewer's question at lecture time ``m:ss`` ("" if none), its answer, the claims that settle it;
+    ``reported_error`` marks a comment that reports an error on a slide."""
 
     timestamp: str
     question: str
     answer: str
     claim_ids: tuple[str, ...]
+    reported_error: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,7 +54,9 @@ def questions(notes: dict[str, str]) -> tuple[Question, ...]:
         notes["questions"] = f"The question map (derivations/questions.py) is not available: {exc}."
         return ()
     return tuple(
-        Question(str(q.timestamp), str(q.question), str(q.answer), tuple(q.claim_ids))
+        Question(
+            q.timestamp or "", q.question, q.answer, tuple(q.claim_ids), bool(getattr(q, "reported_error", 0))
+        )
         for q in module.QUESTIONS
     )
 

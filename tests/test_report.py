@@ -116,6 +116,11 @@ def test_every_formula_is_mathml_and_no_latex_is_left(document: dict[str, Any], 
     assert not re.search(r"\$|\\[A-Za-z(\[]", body), "raw LaTeX outside MathML"
 
 
+def test_operators_latex2mathml_lacks_are_rewritten() -> None:
+    assert "unconverted" not in math(r"\arg\min_{\mu} f(\mu)")
+    assert "<mo>arg</mo>" in math(r"\arg\max_{x} g")
+
+
 def test_unconvertible_latex_is_flagged_not_dropped() -> None:
     out = math(r"\notacommand{x} + 1")
     assert 'class="unconverted"' in out
