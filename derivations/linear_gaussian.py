@@ -1,9 +1,127 @@
-"""Placeholder: claims of this module are being written (see registry.MODULES)."""
+"""The linear-Gaussian model, where p(x) and p(z|x) have closed forms: the exact ground truth of the ledger.
+
+z ~ p(z) = N(0, 1), x | z ~ p_theta(x|z) = N(w z + b, s^2) (Bishop 2006, §2.3.3, eq. 2.113-2.114; the 1-D
+case of probabilistic PCA, §12.2). Then (Bishop eq. 2.115-2.117)
+
+    p(x)   = N(x; b, w^2 + s^2),
+    p(z|x) = N(z; w (x - b) / (w^2 + s^2), s^2 / (w^2 + s^2)).
+
+The claim ``marginal-likelihood`` derives both: p(x) from its defining integral, p(z|x) by Bayes' rule. The
+functions below return those proved expressions (SymPy, natural log, nats), with the arguments substituted
+for the symbols of ``derivations.symbols``; ``experiments/`` uses them as the exact log-evidence.
+"""
 
 from __future__ import annotations
 
-from derivations.core import Claim
+import numbers
+
+import sympy as sp
+
+from derivations.core import Claim, Step
+from derivations.moments import normal_pdf, standard_normal_pdf
+from derivations.symbols import b, s, w, x, z
+
+#: Marginal variance of x: Var[w z + b + noise] = w^2 + s^2 (Bishop 2006, eq. 2.115).
+MARGINAL_VAR = w**2 + s**2
+#: log N(x; b, w^2 + s^2) in nats.
+LOG_MARGINAL = -((x - b) ** 2) / (2 * MARGINAL_VAR) - sp.log(2 * sp.pi * MARGINAL_VAR) / 2
+#: Posterior mean and variance of z given x (Bishop 2006, eq. 2.116-2.117 with A = w, Lambda = 1, L = 1/s^2).
+POSTERIOR_MEAN = w * (x - b) / MARGINAL_VAR
+POSTERIOR_VAR = s**2 / MARGINAL_VAR
+
+
+def as_expr(name: str, value: object, *, positive: bool = False, nonzero: bool = False) -> sp.Expr:
+    """``value`` as a SymPy expression; TypeError unless a real number or SymPy expression, ValueError if a
+    number breaks the stated sign (``positive``: > 0, ``nonzero``: != 0)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | sp.Expr):
+        raise TypeError(f"{name} must be a real number or a SymPy expression, got {type(value).__name__}")
+    if isinstance(value, sp.Expr):
+        expr = value
+    else:
+        expr = sp.Integer(int(value)) if isinstance(value, numbers.Integral) else sp.Float(float(value))
+    if expr.is_number and (expr.is_real is False or not expr.is_finite):
+        raise ValueError(f"{name} must be a finite real number, got {value}")
+    if positive and expr.is_nonpositive:
+        raise ValueError(f"{name} must be positive (a standard deviation), got {value}")
+    if nonzero and expr.is_zero:
+        raise ValueError(f"{name} must be nonzero (else z does not enter the model), got {value}")
+    return expr
+
+
+def _model(x_: object, w_: object, b_: object, s_: object) -> dict[sp.Symbol, sp.Expr]:
+    return {
+        x: as_expr("x", x_),
+        w: as_expr("w", w_, nonzero=True),
+        b: as_expr("b", b_),
+        s: as_expr("s", s_, positive=True),
+    }
+
+
+def log_marginal(x_: object, w_: object, b_: object, s_: object) -> sp.Expr:
+    """log p(x) = log N(x; b, w^2 + s^2) in nats (positive log-density, not its negative)."""
+    return LOG_MARGINAL.subs(_model(x_, w_, b_, s_), simultaneous=True)
+
+
+def posterior_mean(x_: object, w_: object, b_: object, s_: object) -> sp.Expr:
+    """E[z | x] = w (x - b) / (w^2 + s^2), the mean of the exact posterior p(z|x)."""
+    return POSTERIOR_MEAN.subs(_model(x_, w_, b_, s_), simultaneous=True)
+
+
+def posterior_var(w_: object, s_: object) -> sp.Expr:
+    """Var[z | x] = s^2 / (w^2 + s^2): a variance (not a standard deviation), the same for every x."""
+    return POSTERIOR_VAR.subs(_model(0, w_, 0, s_), simultaneous=True)
 
 
 def claims() -> tuple[Claim, ...]:
-    return ()
+    likelihood, prior = normal_pdf(x, w * z + b, s), standard_normal_pdf(z)
+    marginal = normal_pdf(x, b, sp.sqrt(MARGINAL_VAR))
+    steps = (
+        Step(
+            name="marginal-integral",
+            lhs=sp.Integral(likelihood * prior, (z, -sp.oo, sp.oo)),
+            rhs=marginal,
+            rule="sum rule: p(x) = ∫ p(x|z) p(z) dz, a Gaussian integral (closed form: a conjugate model)",
+        ),
+        Step(
+            name="log-marginal",
+            lhs=sp.log(marginal),
+            rhs=LOG_MARGINAL,
+            rule="log of the Gaussian density N(x; b, w^2 + s^2)",
+            assumptions=(sp.Q.positive(s), sp.Q.nonzero(w)),
+            tactics=("expand_log", "simplify"),
+        ),
+        Step(
+            name="posterior-bayes",
+            lhs=sp.log(likelihood) + sp.log(prior) - LOG_MARGINAL,
+            rhs=sp.log(normal_pdf(z, POSTERIOR_MEAN, sp.sqrt(POSTERIOR_VAR))),
+            rule="Bayes: log p(z|x) = log p(x|z) + log p(z) - log p(x), a Gaussian in z (completed square)",
+            assumptions=(sp.Q.positive(s), sp.Q.nonzero(w)),
+            tactics=("expand_log", "simplify"),
+        ),
+        Step(
+            name="posterior-precision",
+            lhs=1 / POSTERIOR_VAR,
+            rhs=1 + w**2 / s**2,
+            rule="posterior precision = prior precision + w^2 × noise precision (Bishop 2006, eq. 2.117)",
+            tactics=("simplify",),
+        ),
+    )
+    return (
+        Claim(
+            id="marginal-likelihood",
+            title="The linear-Gaussian model's evidence p(x) and exact posterior p(z|x), from the integral",
+            statement=(
+                r"p(x) = \int \mathcal{N}(x; wz + b, s^2)\,\mathcal{N}(z; 0, 1)\,dz"
+                r" = \mathcal{N}(x; b, w^2 + s^2),\quad p(z \mid x)"
+                r" = \mathcal{N}\!\left(z; \tfrac{w(x - b)}{w^2 + s^2}, \tfrac{s^2}{w^2 + s^2}\right)"
+            ),
+            lecture_times=("4:48", "5:40"),
+            steps=steps,
+            references=(
+                "Bishop (2006), Pattern Recognition and Machine Learning, §2.3.3, eq. (2.113)-(2.117)",
+                "Bishop (2006), §12.2 (probabilistic PCA), eq. (12.31)-(12.35)",
+                "Kingma & Welling (2013), Auto-Encoding Variational Bayes, §2.1 (intractable p(x))",
+            ),
+            impl=("impl.iwae_bound",),
+        ),
+    )

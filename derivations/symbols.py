@@ -52,3 +52,8 @@ R = sp.Symbol("R", positive=True)
 l_pos = sp.Symbol("l", positive=True)
 l_neg = sp.Symbol("l", negative=True)
 c0, c1, c2, c3, c4 = sp.symbols("c_0:5", real=True)
+
+# Linear-Gaussian posterior N(m, tau^2), kept atomic inside integrals and substituted afterwards; values of
+# densities at one z (positive numbers), for the identities that hold pointwise for every q and every model.
+tau = sp.Symbol("tau", positive=True)
+q_zx, p_xgz, p_z, p_x = (sp.Symbol(name, positive=True) for name in ("q(z|x)", "p(x|z)", "p(z)", "p(x)"))
