@@ -19,6 +19,8 @@ from derivations.report_parts import Figure, Question, Table
 
 CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
 RELATION = {"==": "=", ">=": r"\geq", ">": ">"}
+#: A step whose two sides have more LaTeX characters than this is set on two lines (fits a printed page).
+TWO_LINES_ABOVE = 360
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 #: Standard LaTeX operators that latex2mathml 3.81 leaves as raw text; rewritten as \operatorname first.
 _UNKNOWN_OPERATOR = re.compile(r"\\(arg)(?![A-Za-z])")
@@ -51,7 +53,11 @@ def badge(status: str, label: str = "") -> str:
 
 
 def step_formula(s: StepView) -> str:
-    return math(f"{s.lhs} {RELATION.get(s.relation, s.relation)} {s.rhs}")
+    """``lhs = rhs`` as one formula, or as two lines (``lhs`` / ``= rhs``) when the LaTeX is long."""
+    relation = RELATION.get(s.relation, s.relation)
+    if len(s.lhs) + len(s.rhs) <= TWO_LINES_ABOVE:
+        return math(f"{s.lhs} {relation} {s.rhs}")
+    return f"{math(s.lhs)}<br>{math(f'{relation} {s.rhs}')}"
 
 
 def failed_step(s: StepView) -> str:
