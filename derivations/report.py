@@ -13,7 +13,6 @@ figure; the benchmark table. A missing optional part is replaced by a one-line n
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import shutil
@@ -22,96 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from derivations import report_impl, report_parts
-from derivations.report_impl import ImplView
-from derivations.report_parts import Figure, Question, Table
+from derivations.report_html import render_html
+from derivations.report_md import render_markdown
+from derivations.report_model import Report, claim_view
+from derivations.report_parts import Figure
 
-STATUSES = ("proved", "checked-numerically", "refuted", "failed")
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@dataclasses.dataclass(frozen=True)
-class StepView:
-    """One step of a claim as the ledger recorded it; ``lhs``/``rhs`` are LaTeX."""
-
-    name: str
-    rule: str
-    relation: str
-    lhs: str
-    rhs: str
-    status: str
-    method: str
-    detail: str
-    seconds: float
-
-
-@dataclasses.dataclass(frozen=True)
-class ClaimView:
-    """One claim: its statement, steps, impl cross-check and the command that re-runs just it."""
-
-    id: str
-    title: str
-    statement: str
-    status: str
-    method: str
-    seconds: float
-    lecture_times: tuple[str, ...]
-    references: tuple[str, ...]
-    steps: tuple[StepView, ...]
-    extra_evidence: tuple[dict[str, Any], ...]
-    impl: tuple[ImplView, ...]
-
-    @property
-    def command(self) -> str:
-        return f"nox -s verify -- --only {self.id}"
-
-    @property
-    def failed_steps(self) -> tuple[StepView, ...]:
-        return tuple(s for s in self.steps if s.status == "failed")
-
-
-@dataclasses.dataclass(frozen=True)
-class Report:
-    """Everything the page shows; both renderers read only this. ``notes`` explain omitted parts."""
-
-    environment: dict[str, str]
-    claims: tuple[ClaimView, ...]
-    questions: tuple[Question, ...]
-    figures: tuple[Figure, ...]
-    benchmarks: tuple[Table, ...]
-    notes: dict[str, str]
-
-    @property
-    def failed(self) -> tuple[ClaimView, ...]:
-        return tuple(c for c in self.claims if c.status == "failed")
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {k: sum(c.status == k for c in self.claims) for k in STATUSES}
-
-    @property
-    def total_seconds(self) -> float:
-        """The sum of the claims' own times (the ledger's wall time also includes imports)."""
-        return sum(c.seconds for c in self.claims)
-
-
-def _claim_view(record: dict[str, Any], root: Path, results: dict[str, str]) -> ClaimView:
-    steps, extra = [], []
-    for e in record["evidence"]:
-        if {"step", "lhs", "rhs", "status"} <= set(e):
-            keys = ("rule", "relation", "lhs", "rhs", "status", "method", "detail")
-            text = {k: str(e.get(k, "")) for k in keys}
-            steps.append(StepView(name=str(e["step"]), seconds=float(e.get("seconds", 0.0)), **text))
-        else:
-            extra.append(e)
-    return ClaimView(
-        **{k: str(record[k]) for k in ("id", "title", "statement", "status", "method")},
-        seconds=float(record["seconds"]),
-        lecture_times=tuple(record.get("lecture_times", ())),
-        references=tuple(record.get("references", ())),
-        steps=tuple(steps),
-        extra_evidence=tuple(extra),
-        impl=tuple(report_impl.impl_view(name, root, results) for name in record.get("impl", ())),
-    )
 
 
 def build(document: dict[str, Any], root: Path = ROOT) -> Report:
@@ -119,7 +34,7 @@ def build(document: dict[str, Any], root: Path = ROOT) -> Report:
     if not isinstance(document, dict) or not isinstance(document.get("claims"), list):
         raise ValueError("document: expected the ledger's JSON object with a 'claims' list")
     results = report_impl.outcomes(root / report_impl.JUNIT)
-    views = [_claim_view(r, root, results) for r in document["claims"]]
+    views = [claim_view(r, root, results) for r in document["claims"]]
     notes: dict[str, str] = {}
     return Report(
         environment={k: str(v) for k, v in document.get("environment", {}).items()},
@@ -140,9 +55,6 @@ def _copy_figures(report: Report, site: Path) -> Callable[[Figure], str]:
 
 def write_site(document: dict[str, Any], site: Path, root: Path = ROOT) -> Path:
     """Write ``site/index.html``, ``site/REPORT.md`` and ``site/figures/``; return the index path."""
-    from derivations.report_html import render_html
-    from derivations.report_md import render_markdown
-
     report = build(document, root)
     site.mkdir(parents=True, exist_ok=True)
     href = _copy_figures(report, site)
@@ -153,8 +65,6 @@ def write_site(document: dict[str, Any], site: Path, root: Path = ROOT) -> Path:
 
 def write_markdown(document: dict[str, Any], path: Path, root: Path = ROOT) -> Path:
     """Write the Markdown report to ``path``, linking each figure where it lies in the repository."""
-    from derivations.report_md import render_markdown
-
     report = build(document, root)
     base = path.resolve().parent
     base.mkdir(parents=True, exist_ok=True)

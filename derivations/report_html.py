@@ -1,63 +1,24 @@
-"""The report as one HTML page: MathML for every formula, inline CSS for screen and print, no script.
-
-LaTeX becomes MathML with ``latex2mathml`` (MathML Core renders natively in Chromium 109+, Firefox, Safari).
-A formula it cannot convert is shown as its LaTeX source in a flagged ``<code>``, never dropped silently.
-"""
+"""The report as one HTML page: MathML for every formula (``report_mathml``), the inline CSS of
+``report.css`` for screen and print, no script, nothing fetched from the network."""
 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 
-from latex2mathml.converter import convert
-
-from derivations.report import ClaimView, Report, StepView
 from derivations.report_impl import ImplView
+from derivations.report_mathml import math, step_formula, text
+from derivations.report_model import ClaimView, Report, StepView
 from derivations.report_parts import Figure, Question, Table
 
 CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
-RELATION = {"==": "=", ">=": r"\geq", ">": ">"}
-#: A step whose two sides have more LaTeX characters than this is set on two lines (fits a printed page).
-TWO_LINES_ABOVE = 360
-_INLINE_MATH = re.compile(r"\$([^$]+)\$")
-#: Standard LaTeX operators that latex2mathml 3.81 leaves as raw text; rewritten as \operatorname first.
-_UNKNOWN_OPERATOR = re.compile(r"\\(arg)(?![A-Za-z])")
-_LEFTOVER_COMMAND = re.compile(r">\\[A-Za-z]")  # latex2mathml keeps unknown commands as text: <mi>\foo</mi>
 
-
-def math(tex: str, display: bool = False) -> str:
-    """MathML for ``tex``; its LaTeX source in ``<code class="unconverted">`` if that fails."""
-    try:
-        out = convert(
-            _UNKNOWN_OPERATOR.sub(r"\\operatorname{\1}", tex), display="block" if display else "inline"
-        )
-    except Exception:  # latex2mathml raises assorted exceptions on input it does not know
-        out = ""
-    if not out or _LEFTOVER_COMMAND.search(out):
-        return (
-            f'<code class="unconverted" title="LaTeX that could not be converted">{html.escape(tex)}</code>'
-        )
-    return out
-
-
-def text(s: str) -> str:
-    """Escaped text, with ``$...$`` spans as inline MathML."""
-    parts = _INLINE_MATH.split(s)
-    return "".join(math(p) if i % 2 else html.escape(p) for i, p in enumerate(parts))
+CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
 
 
 def badge(status: str, label: str = "") -> str:
     return f'<span class="badge {status}">{html.escape(label or status)}</span>'
-
-
-def step_formula(s: StepView) -> str:
-    """``lhs = rhs`` as one formula, or as two lines (``lhs`` / ``= rhs``) when the LaTeX is long."""
-    relation = RELATION.get(s.relation, s.relation)
-    if len(s.lhs) + len(s.rhs) <= TWO_LINES_ABOVE:
-        return math(f"{s.lhs} {relation} {s.rhs}")
-    return f"{math(s.lhs)}<br>{math(f'{relation} {s.rhs}')}"
 
 
 def failed_step(s: StepView) -> str:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from derivations.report import ClaimView, Report, StepView
+from derivations.report_model import RELATION, ClaimView, Report, StepView
 from derivations.report_parts import Figure, Question, Table
 
-RELATION = {"==": "=", ">=": r"\geq", ">": ">"}
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$#])")
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 

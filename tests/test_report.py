@@ -19,8 +19,9 @@ from derivations import ledger, report
 from derivations.check import check_claim
 from derivations.core import Claim, Step
 from derivations.moments import standard_normal_pdf
-from derivations.report_html import math, render_html
+from derivations.report_html import render_html
 from derivations.report_impl import impl_view, outcomes
+from derivations.report_mathml import math
 from derivations.report_md import esc, render_markdown, text
 from derivations.symbols import u
 
@@ -122,6 +123,7 @@ def test_operators_latex2mathml_lacks_are_rewritten() -> None:
 
 
 def test_unconvertible_latex_is_flagged_not_dropped() -> None:
+    assert "unconverted" in math(r"\begin{aligned} a &= b \end{aligned}")
     out = math(r"\notacommand{x} + 1")
     assert 'class="unconverted"' in out
     assert r"\notacommand{x} + 1" in out
