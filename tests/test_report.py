@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import struct
 import sys
 import types
-import zlib
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -47,26 +47,13 @@ def ledger_document() -> dict[str, Any]:
     return {"environment": ledger.environment(), "claims": [ledger.claim_record(r) for r in results]}
 
 
-def png(width: int, height: int) -> bytes:
-    """A valid grey PNG, written by hand so the test needs no imaging library."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def project_root(tmp: Path) -> Path:
     """A project tree with one ablation figure (and its JSON) and one pytest-benchmark result."""
     (tmp / "experiments" / "results").mkdir(parents=True)
-    (tmp / "experiments" / "results" / "ablation.png").write_bytes(png(40, 20))
+    plt.imsave(tmp / "experiments" / "results" / "ablation.png", np.linspace(0, 1, 800).reshape(20, 40))
     meta = {"caption": "Latent codes under the three losses, $\\beta = 1$", "test": {"elbo": -71.25}}
     (tmp / "experiments" / "results" / "ablation.json").write_text(json.dumps(meta))
     (tmp / "benchmarks" / "results").mkdir(parents=True)
