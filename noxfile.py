@@ -64,3 +64,42 @@ def report(session: nox.Session) -> None:
     session.run(*ledger, *session.posargs)
     if not session.posargs:  # the committed REPORT.md always shows the whole ledger
         session.run("python", "-m", "derivations.report", "build/ledger.json", "--markdown", "REPORT.md")
+
+
+# glibc keeps freed memory mapped and reuses it, instead of returning every large block to the kernel and
+# page-faulting it in again on the next allocation (PERF_NOTES); must be set before the process starts.
+TUNED_ALLOCATOR = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184"
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Kernel benchmarks against the hardware floor; -- --tuned-allocator for the glibc tunables."""
+    install(session, "bench")
+    tuned = "--tuned-allocator" in session.posargs
+    env = {**bench_env(), **({"GLIBC_TUNABLES": TUNED_ALLOCATOR} if tuned else {})}
+    name = "build/bench-" + ("tuned" if tuned else "default")
+    os.makedirs("build", exist_ok=True)
+    args = [f"--benchmark-json={name}.json", f"--bench-summary={name}.txt", "--benchmark-columns=min,median"]
+    posargs = [a for a in session.posargs if a != "--tuned-allocator"]
+    session.run("pytest", "benchmarks", *args, *posargs, env=env)
+
+
+@nox.session(python=PYTHON)
+def bench_check(session: nox.Session) -> None:
+    """Every benchmark case once, untimed, its result checked against the oracle (for CI; under a minute)."""
+    install(session, "bench")
+    session.run("pytest", "benchmarks", "--benchmark-disable", *session.posargs, env=bench_env())
+
+
+@nox.session(python=PYTHON)
+def bench_compare(session: nox.Session) -> None:
+    """Regression gate: -- --base REF times REF then this tree, fails if a min slows > 25%; --selftest."""
+    install(session, "bench")
+    session.run("python", "benchmarks/gate.py", *session.posargs, env=bench_env())
+
+
+@nox.session(python=PYTHON)
+def bench_scaling(session: nox.Session) -> None:
+    """Time against elements (1e4 to 1e8) per implementation: benchmarks/results/scaling.{csv,png,txt}."""
+    install(session, "bench")
+    session.run("python", "benchmarks/scaling.py", *session.posargs, env=bench_env())

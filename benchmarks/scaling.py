@@ -1,0 +1,111 @@
+"""Time against elements, 1e4 to 1e8, for reparameterize_kl forward + backward, per implementation.
+
+    python benchmarks/scaling.py [--max-elements 1e8] [--budget 1.0] [--out benchmarks/results]
+
+Shapes (B, 512), B = elements / 512, float32 on the CPU; the same calls, inputs and floor (normal noise
+into an existing buffer plus a copy of the bytes moved) as ``pytest benchmarks``, minimum over rounds.
+Writes ``scaling.csv`` (one row per implementation and size), ``scaling.png`` (time and ns per element
+against elements, log-log) and ``scaling.txt`` (environment and a least-squares fit t = a + b n over
+n >= 1e6 per implementation: b is the cost per element once per-call overhead a no longer matters).
+A size is skipped when 40 float32 tensors of its size would not fit in half the available memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+import cases
+import floor
+import matplotlib
+import numpy as np
+import summary
+import torch
+import vae_kernels
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+D = 512
+TENSORS_PER_CALL = 40  # generous upper bound on live (B, D) tensors in the slowest implementation
+
+
+def available_bytes() -> int:
+    """MemAvailable from /proc/meminfo (Linux); effectively unbounded elsewhere."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 1 << 62
+
+
+def seconds(impl: str, B: int, budget: float) -> float:
+    """Minimum seconds of one reparameterize_kl forward + backward call at (B, D), float32, CPU."""
+    mu, logvar = cases.latents(B, D, "cpu", torch.float32, grad=True)
+    step = cases.make_step(vae_kernels.kernel("reparameterize_kl", impl, "cpu"), (mu, logvar),
+                           cases.upstream(B, D, "cpu", torch.float32))  # fmt: skip
+    return floor.min_time(step, "cpu", budget_s=budget, min_rounds=3)
+
+
+def fit(n: np.ndarray, t: np.ndarray) -> tuple[float, float]:
+    """Least squares t = a + b n over n >= 1e6: (a seconds per call, b seconds per element)."""
+    big = n >= 1e6
+    b, a = np.polyfit(n[big], t[big], 1) if big.sum() >= 2 else (np.nan, np.nan)
+    return float(a), float(b)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-elements", type=float, default=1e8)
+    parser.add_argument("--budget", type=float, default=1.0, help="seconds of timed rounds per point")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    args = parser.parse_args(argv)
+    sizes = sorted({max(1, round(n / D)) for n in np.logspace(4, np.log10(args.max_elements), 9)})
+    rows: list[dict[str, object]] = []
+    for B in sizes:
+        n = B * D
+        if TENSORS_PER_CALL * n * 4 > available_bytes() / 2:
+            print(f"skip {n:.2e} elements: not enough free memory")
+            continue
+        t = floor.traffic("reparameterize_kl", "fwdbwd", B, D)
+        floor_s = floor.copy_s(t.bytes_moved, "cpu") + floor.normal_s(t.noise, torch.float32, "cpu")
+        for impl in ("floor", *vae_kernels.IMPLS):
+            s = floor_s if impl == "floor" else seconds(impl, B, args.budget)
+            rows.append({"impl": impl, "B": B, "D": D, "elements": n, "seconds": s,
+                         "ns_per_element": s / n * 1e9, "ratio_to_floor": s / floor_s})  # fmt: skip
+            print(
+                f"{impl:14} {n:>11} elements  {summary.fmt_s(s):>10}  {s / floor_s:6.2f}x floor", flush=True
+            )
+    args.out.mkdir(parents=True, exist_ok=True)
+    with open(args.out / "scaling.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = ["reparameterize_kl fwd+bwd, (B, 512) float32 CPU; " + str(summary.environment())]
+    fig, (ax_t, ax_n) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for impl in ("floor", *vae_kernels.IMPLS):
+        n = np.array([r["elements"] for r in rows if r["impl"] == impl], dtype=float)
+        t = np.array([r["seconds"] for r in rows if r["impl"] == impl], dtype=float)
+        a, b = fit(n, t)
+        lines.append(f"{impl:14} t = {a * 1e3:8.3f} ms + {b * 1e9:6.2f} ns x elements (fit over n >= 1e6)")
+        style = {"color": "black", "linestyle": "--"} if impl == "floor" else {"marker": "o"}
+        ax_t.loglog(n, t, label=impl, **style)
+        ax_n.loglog(n, t / n * 1e9, label=impl, **style)
+    ax_t.set(xlabel="elements (B x 512)", ylabel="seconds per call (min)", title="time")
+    ax_n.set(xlabel="elements (B x 512)", ylabel="ns per element", title="cost per element")
+    ax_t.legend()
+    fig.suptitle(
+        "reparameterize_kl forward + backward, float32, CPU (" + summary.environment()["allocator"] + ")"
+    )
+    fig.tight_layout()
+    fig.savefig(args.out / "scaling.png", dpi=120)
+    (args.out / "scaling.txt").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""The summary of a benchmark run: time / floor per case, and the issue's targets, met or missed by how much.
+
+Printed at the end of ``pytest benchmarks`` (conftest's ``pytest_terminal_summary``) and by
+``python benchmarks/summary.py RESULT.json [--out PATH]`` from a saved ``--benchmark-json``. Every ratio uses
+the minimum over rounds of both sides (noise on a shared machine only adds time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+
+Record = dict[str, Any]
+TUNED = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184"
+
+
+def environment() -> dict[str, str]:
+    """What decides the timings besides the code: torch, threads, allocator, OpenMP, planted slowdown."""
+    tunables = os.environ.get("GLIBC_TUNABLES", "")
+    return {
+        "torch": torch.__version__,
+        "threads": str(torch.get_num_threads()),
+        "allocator": "tuned glibc (" + tunables + ")" if "mmap_max=0" in tunables else "default glibc",
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
+        "cuda": torch.cuda.get_device_name() if torch.cuda.is_available() else "none",
+        "planted_slowdown": os.environ.get("VAE_BENCH_PLANTED_SLOWDOWN", "none"),
+    }
+
+
+def fmt_s(seconds: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+Key = tuple[str, str, str, str, str]  # (kernel, mode, shape, device, dtype)
+IMPLS = ("impl", "eager", "distributions", "compiled")
+
+
+def key(r: Record) -> Key:
+    return (r["kernel"], r["mode"], r["shape"], r["device"], r["dtype"])
+
+
+def index(records: Sequence[Record]) -> dict[tuple[Key, str], Record]:
+    """Each record by (case, implementation)."""
+    return {(key(r), r["impl"]): r for r in records}
+
+
+def table(records: Sequence[Record]) -> list[str]:
+    by = index(records)
+    cases = list(dict.fromkeys(key(r) for r in records))
+    lines = [
+        f"{'kernel':18}{'mode':7}{'shape':11}{'target':14}{'floor':>10}" + "".join(f"{i:>22}" for i in IMPLS)
+    ]
+    for case in cases:
+        hits = [by.get((case, impl)) for impl in IMPLS]
+        cells = [f"{fmt_s(h['min_s'])} ({h['ratio_to_floor']:.2f}x)" if h else "-" for h in hits]
+        floor_s = next(h for h in hits if h)["floor_s"]
+        kernel, mode, shape, device, dtype = case
+        lines.append(
+            f"{kernel:18}{mode:7}{shape:11}{device + '-' + dtype:14}{fmt_s(floor_s):>10}"
+            + "".join(f"{c:>22}" for c in cells)
+        )
+    return lines
+
+
+def verdict(
+    name: str, value: float | None, bound: float, ok: Callable[[float, float], bool], why: str
+) -> str:
+    if value is None:
+        return f"{name}: not measured in this run"
+    if ok(value, bound):
+        return f"{name}: met ({value:.2f})"
+    return f"{name}: MISSED by {abs(value / bound - 1):.0%} ({value:.2f} against {bound}); {why}"
+
+
+def headline(records: Sequence[Record], shape: str) -> dict[str, float | None]:
+    """reparameterize_kl fwdbwd on cpu float32 at ``shape``: impl's time / floor, the noise's share of the
+    floor, and every other implementation's time / impl's time."""
+    by = index(records)
+    case: Key = ("reparameterize_kl", "fwdbwd", shape, "cpu", "float32")
+    mine = by.get((case, "impl"))
+    out: dict[str, float | None] = {
+        "ratio": mine["ratio_to_floor"] if mine else None,
+        "noise_share": mine["floor_normal_s"] / mine["floor_s"] if mine else None,
+    }
+    for impl in IMPLS[1:]:
+        other = by.get((case, impl))
+        out[impl] = other["min_s"] / mine["min_s"] if mine and other else None
+    return out
+
+
+def targets(records: Sequence[Record], env: dict[str, str]) -> list[str]:
+    """The issue's targets for this CPU (default allocator) and for CUDA, each met or missed by how much."""
+    big, small = headline(records, "65536x512"), headline(records, "128x20")
+    le, ge = (lambda v, b: v <= b), (lambda v, b: v >= b)
+    faults = (
+        "fresh tensors are page-faulted in (default glibc)" if env.get("allocator") == "default glibc" else ""
+    )
+    share = f"normal noise is {big['noise_share']:.0%} of the floor" if big["noise_share"] is not None else ""
+    why = "; ".join(w for w in (faults, share, "see README 'Benchmarks'") if w)
+    name = "impl reparameterize_kl fwdbwd"
+    lines = [
+        verdict(f"{name} 65536x512: time / floor <= 1.5", big["ratio"], 1.5, le, why),
+        verdict(f"{name} 65536x512: eager time / impl time >= 3", big["eager"], 3, ge, why),
+        verdict(f"{name} 65536x512: distributions time / impl time >= 6", big["distributions"], 6, ge, why),
+        verdict(
+            f"{name} 128x20: eager time / impl time >= 3",
+            small["eager"],
+            3,
+            ge,
+            "per-call overhead (dispatch, autograd) dominates at 2560 elements; see README 'Benchmarks'",
+        ),
+    ]
+    cuda = [
+        r
+        for r in records
+        if r["device"] == "cuda"
+        and r["impl"] == "impl"
+        and r["kernel"] == "reparameterize_kl"
+        and r["elements"] >= 16_000_000
+    ]
+    worst = min((r["effective_gbps"] / r["copy_gbps"] for r in cuda), default=None)
+    lines.append(
+        verdict(
+            "CUDA impl reparameterize_kl, >= 16M elements: GB/s / copy GB/s >= 0.8",
+            worst,
+            0.8,
+            ge,
+            "more bytes or kernel launches than the traffic model",
+        )
+    )
+    return lines
+
+
+def render(records: Sequence[Record], env: dict[str, str]) -> str:
+    """The whole summary: environment, the table of time (time / floor), and the targets."""
+    lines = [
+        "VAE kernel benchmarks: min time per call (time / floor); "
+        + ", ".join(f"{k} {v}" for k, v in env.items())
+    ]
+    lines += [*table(records), "", "Targets (issue 4), CPU figures from this run:", *targets(records, env)]
+    if env.get("planted_slowdown", "none") != "none":
+        lines.append(
+            f"WARNING: planted slowdown active for {env['planted_slowdown']}: not a real measurement"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def from_json(path: Path) -> tuple[list[Record], dict[str, str]]:
+    """Records and environment from a ``--benchmark-json`` file written by this suite."""
+    data = json.loads(path.read_text())
+    records = [
+        {**b["extra_info"], "min_s": b["stats"]["min"], "median_s": b["stats"]["median"]}
+        for b in data["benchmarks"]
+    ]
+    return records, data["machine_info"].get("vae_bench", {})
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("json", type=Path, help="a --benchmark-json file from pytest benchmarks")
+    parser.add_argument("--out", type=Path, help="also write the summary here")
+    args = parser.parse_args(argv)
+    text = render(*from_json(args.json))
+    print(text, end="")
+    if args.out:
+        args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

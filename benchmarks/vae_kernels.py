@@ -1,0 +1,141 @@
+"""The four implementations of each benchmarked kernel, all returning the same quantity.
+
+- ``impl``: this project's ``impl/`` (issue 3).
+- ``eager``: the plain eager code of pytorch/examples' VAE (``vae/main.py``: ``reparameterize``,
+  ``loss_function``; its decoder ends in ``torch.sigmoid``), with the KL summed per row to return (B,).
+- ``distributions``: ``torch.distributions.Normal`` with ``rsample`` and ``kl_divergence`` against
+  N(0, I) built with ``zeros_like``/``ones_like``, ``Bernoulli(logits=...)``; argument validation on (the
+  default).
+- ``compiled``: ``torch.compile`` of the eager code (inductor). On CPU with ``fallback_random=True``:
+  inductor's in-kernel RNG was 3x slower there than aten's generator (PERF_NOTES); on CUDA its Philox RNG.
+
+What each kernel returns (every sign is +KL / -ELBO, every unit nats):
+- reparameterize(mu, logvar) -> z (B, D): z = mu + exp(logvar / 2) * eps, eps ~ N(0, I) drawn inside
+  (Kingma & Welling 2013, Sec. 2.4, eq. 10).
+- gaussian_kl(mu, logvar) -> (B,): KL(N(mu, diag exp(logvar)) || N(0, I)) summed over D
+  (Kingma & Welling 2013, Appendix B).
+- reparameterize_kl(mu, logvar) -> (z, kl), the two above in one call.
+- neg_elbo(x, logits, mu, logvar) -> (): -log Bernoulli(x; sigmoid(logits)) + KL, summed over pixels,
+  latents and the batch (pytorch/examples' ``reduction="sum"``), beta = 1.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch.distributions import Bernoulli, Normal, kl_divergence
+
+IMPLS = ("impl", "eager", "distributions", "compiled")
+KERNELS = ("reparameterize", "gaussian_kl", "reparameterize_kl", "neg_elbo")
+#: Gate self-test only: names a kernel whose impl cases are then made 1.5x as slow (conftest.slowed).
+SLOWDOWN_ENV = "VAE_BENCH_PLANTED_SLOWDOWN"
+
+Kernel = Callable[..., Any]
+
+
+def eager_reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    std = torch.exp(0.5 * logvar)
+    eps = torch.randn_like(std)
+    return mu + eps * std
+
+
+def eager_gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    return -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp(), dim=1)
+
+
+def eager_reparameterize_kl(mu: torch.Tensor, logvar: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    return eager_reparameterize(mu, logvar), eager_gaussian_kl(mu, logvar)
+
+
+def eager_neg_elbo(
+    x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor
+) -> torch.Tensor:
+    recon_x = torch.sigmoid(logits)
+    bce = F.binary_cross_entropy(recon_x, x, reduction="sum")
+    kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return bce + kld
+
+
+def _posterior_and_prior(mu: torch.Tensor, logvar: torch.Tensor) -> tuple[Normal, Normal]:
+    std = torch.exp(0.5 * logvar)
+    return Normal(mu, std), Normal(torch.zeros_like(mu), torch.ones_like(std))
+
+
+def dist_reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    return Normal(mu, torch.exp(0.5 * logvar)).rsample()
+
+
+def dist_gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    return kl_divergence(*_posterior_and_prior(mu, logvar)).sum(-1)
+
+
+def dist_reparameterize_kl(mu: torch.Tensor, logvar: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    q, p = _posterior_and_prior(mu, logvar)
+    return q.rsample(), kl_divergence(q, p).sum(-1)
+
+
+def dist_neg_elbo(
+    x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor
+) -> torch.Tensor:
+    log_px: torch.Tensor = Bernoulli(logits=logits).log_prob(x)  # type: ignore[no-untyped-call]
+    return -log_px.sum() + dist_gaussian_kl(mu, logvar).sum()
+
+
+def impl_kernels() -> dict[str, Kernel]:
+    """impl/'s four kernels, wrapped to the signatures above (imported late: impl may not exist yet)."""
+    import impl
+
+    def reparameterize_kl(mu: torch.Tensor, logvar: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return impl.reparameterize_kl(mu, logvar)  # type: ignore[no-any-return]
+
+    def neg_elbo(
+        x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor
+    ) -> torch.Tensor:
+        return impl.neg_elbo(x, logits, mu, logvar, likelihood="bernoulli", reduction="sum")  # type: ignore[no-any-return]
+
+    return {
+        "reparameterize": impl.reparameterize,
+        "gaussian_kl": impl.gaussian_kl,
+        "reparameterize_kl": reparameterize_kl,
+        "neg_elbo": neg_elbo,
+    }
+
+
+EAGER: dict[str, Kernel] = {
+    "reparameterize": eager_reparameterize,
+    "gaussian_kl": eager_gaussian_kl,
+    "reparameterize_kl": eager_reparameterize_kl,
+    "neg_elbo": eager_neg_elbo,
+}
+DISTRIBUTIONS: dict[str, Kernel] = {
+    "reparameterize": dist_reparameterize,
+    "gaussian_kl": dist_gaussian_kl,
+    "reparameterize_kl": dist_reparameterize_kl,
+    "neg_elbo": dist_neg_elbo,
+}
+
+
+@cache
+def kernel(name: str, impl: str, device: str) -> Kernel:
+    """The ``impl`` implementation of kernel ``name`` for ``device`` ("cpu" or "cuda")."""
+    if name not in KERNELS or impl not in IMPLS:
+        raise ValueError(f"name must be one of {KERNELS} and impl one of {IMPLS}, got {name!r}, {impl!r}")
+    if impl == "impl":
+        return impl_kernels()[name]
+    if impl == "compiled":
+        # One compiled kernel sees 3 shapes x 2 modes here and 9 shapes in scaling.py: above the default 8.
+        torch._dynamo.config.recompile_limit = 64
+        options: dict[str, str | int | bool | Callable[..., Any]] = {"fallback_random": device == "cpu"}
+        compiled: Kernel = torch.compile(EAGER[name], dynamic=False, options=options)
+        return compiled
+    return (EAGER if impl == "eager" else DISTRIBUTIONS)[name]
+
+
+def planted(name: str, impl: str) -> bool:
+    """True when the gate's self-test asked for this kernel's impl cases to be made 1.5x as slow."""
+    return impl == "impl" and os.environ.get(SLOWDOWN_ENV) == name
