@@ -68,7 +68,7 @@ def _kl_only() -> Claim:
         ),
         Step(
             "zero-at-prior",
-            KL_ONLY.subs({mu: 0, sigma: 1}),
+            sp.Subs(KL_ONLY, (mu, sigma), (0, 1)),
             sp.Integer(0),
             "KL(N(0, 1) || N(0, 1)) = 0: q = p(z)",
         ),
@@ -110,11 +110,11 @@ def _reconstruction_only() -> Claim:
         ),
         Step(
             "excess-over-infimum",
-            RECONSTRUCTION_ONLY.subs(mu, mu_star) - RECONSTRUCTION_INFIMUM,
-            w**2 * sigma**2 / (2 * s**2),
+            sp.Subs(RECONSTRUCTION_ONLY, mu, mu_star),
+            RECONSTRUCTION_INFIMUM + w**2 * sigma**2 / (2 * s**2),
             "at mu = (x - b)/w the loss exceeds its infimum by w^2 sigma^2/(2 s^2): > 0, -> 0 as sigma -> 0",
             (sp.Q.positive(s),),
-            tactics=("expand_log", "simplify"),
+            tactics=("doit", "expand_log", "simplify"),
         ),
     )
     return Claim(

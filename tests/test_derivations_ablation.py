@@ -67,7 +67,12 @@ PLANTED = [
     ("ablation-reconstruction-only", "variance-derivative", "missing-factor-2", sigma * w**2 / (2 * s**2)),
     ("ablation-reconstruction-only", "variance-derivative", "mu-sigma-swapped", mu * w**2 / s**2),
     ("ablation-reconstruction-only", "stationary-mu", "flipped-sign", w**2 * (mu + (x - b) / w) / s**2),
-    ("ablation-reconstruction-only", "excess-over-infimum", "missing-half", w**2 * sigma**2 / s**2),
+    (
+        "ablation-reconstruction-only",
+        "excess-over-infimum",
+        "missing-half",
+        RECONSTRUCTION_INFIMUM + w**2 * sigma**2 / s**2,
+    ),
     ("ablation-both", "stationary-mu", "missing-noise", (mu - w * (x - b)) / POSTERIOR_VAR),
     (
         "ablation-both",

@@ -77,6 +77,7 @@ PLANTED = [
     ),
     ("marginal-likelihood", "posterior-precision", "missing-noise-precision", 1 + w**2),
     ("kl-identity", "bayes-pointwise", "flipped-sign", sp.log(p_xgz * p_z) + sp.log(p_xgz * p_z / p_x)),
+    ("kl-identity", "add-subtract-log-q", "missing-kl-term", sp.log(p_xgz * p_z) - sp.log(q_zx)),
     ("kl-identity", "identity-closed-form", "flipped-kl", ELBO - KL_TO_POSTERIOR),
     (
         "kl-identity",
