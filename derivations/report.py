@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from derivations import report_impl, report_parts
+from derivations import report_bench, report_impl, report_parts
 from derivations.report_html import render_html
 from derivations.report_md import render_markdown
 from derivations.report_model import Report, claim_view
@@ -41,7 +41,7 @@ def build(document: dict[str, Any], root: Path = ROOT) -> Report:
         claims=tuple(sorted(views, key=lambda c: c.status != "failed")),  # stable: ledger order otherwise
         questions=report_parts.questions(notes),
         figures=report_parts.figures(root / "experiments" / "results", notes),
-        benchmarks=report_parts.benchmarks(root / "benchmarks" / "results", notes),
+        benchmarks=report_bench.benchmarks(root / "benchmarks" / "results", notes),
         notes=notes,
     )
 

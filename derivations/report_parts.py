@@ -2,7 +2,7 @@
 
 - questions: ``derivations.questions`` (the viewers' questions under the lecture, each mapped to claims);
 - figures: ``experiments/results/*.png`` with the caption and metrics of the JSON beside them;
-- benchmarks: ``benchmarks/results/*.json`` (pytest-benchmark's ``--benchmark-json`` format).
+- benchmarks: in ``report_bench``.
 
 Nothing here is ever passed to ``eval`` or ``sympify``: JSON is read as data.
 """
@@ -29,21 +29,22 @@ class Question:
 
 
 @dataclasses.dataclass(frozen=True)
-class Figure:
-    """A figure to show: its file, a caption, and the metrics that go with it as (name, value) text."""
-
-    path: Path
-    caption: str
-    metrics: tuple[tuple[str, str], ...]
-
-
-@dataclasses.dataclass(frozen=True)
 class Table:
     """A titled table of text cells."""
 
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    """A figure to show: its file, a caption, metrics as (name, value) text, and tables of metrics."""
+
+    path: Path
+    caption: str
+    metrics: tuple[tuple[str, str], ...]
+    tables: tuple[Table, ...] = ()
 
 
 def questions(notes: dict[str, str]) -> tuple[Question, ...]:
@@ -61,48 +62,51 @@ def questions(notes: dict[str, str]) -> tuple[Question, ...]:
     )
 
 
-def _fmt(value: Any) -> str:
+def fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
 
 
-def _scalars(data: Any, prefix: str = "") -> list[tuple[str, str]]:
+def scalars(data: Any, prefix: str = "") -> list[tuple[str, str]]:
     """Flatten nested dicts to (dotted key, text) pairs of their scalar leaves."""
     if isinstance(data, dict):
-        return [pair for k, v in data.items() for pair in _scalars(v, f"{prefix}{k}.")]
+        return [pair for k, v in data.items() for pair in scalars(v, f"{prefix}{k}.")]
     if isinstance(data, (int, float, str, bool)):
-        return [(prefix.rstrip("."), _fmt(data))]
+        return [(prefix.rstrip("."), fmt(data))]
     return []
 
 
+def _tables(data: dict[str, Any]) -> tuple[list[Table], dict[str, Any]]:
+    """Entries mapping names to dicts with one shared key set become tables (rows: those keys, columns: the
+    names), as ``{"objectives": {"kl-only": {...}, "both": {...}}}``; the rest is returned as it is."""
+    tables, rest = [], {}
+    for key, value in data.items():
+        inner = list(value.values()) if isinstance(value, dict) and len(value) > 1 else []
+        if inner and all(isinstance(v, dict) and v.keys() == inner[0].keys() for v in inner):
+            rows = [(m, *(fmt(v[m]) for v in inner)) for m in inner[0] if not isinstance(inner[0][m], dict)]
+            tables.append(Table(key, ("metric", *value), tuple(rows)))
+        else:
+            rest[key] = value
+    return tables, rest
+
+
 def figures(results: Path, notes: dict[str, str]) -> tuple[Figure, ...]:
-    """Every PNG under ``results``; caption and metrics from the JSON of the same stem, if any."""
+    """Every PNG under ``results``, with the caption, tables and metrics of the JSON that names it
+    (``"figure": "ablation.png"``) or shares its stem."""
     pngs = sorted(results.glob("*.png")) if results.is_dir() else []
     if not pngs:
         notes["figures"] = f"No ablation figure yet ({results.name}/*.png not found)."
+    meta: dict[Path, dict[str, Any]] = {}
+    for path in sorted(results.glob("*.json")) if results.is_dir() else []:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            meta[results / str(data.get("figure", path.with_suffix(".png").name))] = data
     out = []
     for png in pngs:
-        meta = png.with_suffix(".json")
-        data = json.loads(meta.read_text(encoding="utf-8")) if meta.is_file() else {}
-        caption = str(data.pop("caption", png.stem)) if isinstance(data, dict) else png.stem
-        out.append(Figure(png, caption, tuple(_scalars(data))))
+        data = dict(meta.get(png, {}))
+        caption = str(data.pop("caption", png.stem))
+        data.pop("figure", None)
+        tables, rest = _tables(data)
+        out.append(Figure(png, caption, tuple(scalars(rest)), tuple(tables)))
     return tuple(out)
-
-
-def benchmarks(results: Path, notes: dict[str, str]) -> tuple[Table, ...]:
-    """One table per pytest-benchmark JSON file: name, median seconds and each ``extra_info`` figure."""
-    files = sorted(results.glob("*.json")) if results.is_dir() else []
-    if not files:
-        notes["benchmarks"] = f"No benchmark results yet ({results.name}/*.json not found)."
-    tables = []
-    for path in files:
-        runs = json.loads(path.read_text(encoding="utf-8")).get("benchmarks", [])
-        extra = list(dict.fromkeys(k for r in runs for k, _ in _scalars(r.get("extra_info", {}))))
-        rows = []
-        for r in runs:
-            info = dict(_scalars(r.get("extra_info", {})))
-            median_us = f"{1e6 * float(r['stats']['median']):.1f}"
-            rows.append((str(r.get("name", "")), median_us, *(info.get(k, "") for k in extra)))
-        tables.append(Table(path.stem, ("benchmark", "median (µs)", *extra), tuple(rows)))
-    return tuple(tables)

@@ -19,25 +19,17 @@ from derivations import ledger, report
 from derivations.check import check_claim
 from derivations.core import Claim, Step
 from derivations.moments import standard_normal_pdf
+from derivations.report_bench import CASE
 from derivations.report_html import render_html
-from derivations.report_impl import impl_view, outcomes
 from derivations.report_mathml import math
 from derivations.report_md import esc, render_markdown, text
 from derivations.symbols import u
 
+WRONG = Step(
+    "second-moment", sp.Integral(u**2 * standard_normal_pdf(u), (u, -sp.oo, sp.oo)), sp.Integer(2), "planted"
+)
 PLANTED = Claim(
-    id="planted-failure",
-    title="A planted wrong second moment",
-    statement=r"\int u^2 \varphi(u)\, du = 2",
-    lecture_times=(),
-    steps=(
-        Step(
-            "second-moment",
-            sp.Integral(u**2 * standard_normal_pdf(u), (u, -sp.oo, sp.oo)),
-            sp.Integer(2),
-            "planted",
-        ),
-    ),
+    "planted-failure", "A planted wrong second moment", r"\int u^2 \varphi(u)\, du = 2", (), (WRONG,)
 )
 
 
@@ -51,14 +43,26 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def project_root(tmp: Path) -> Path:
-    """A project tree with one ablation figure (and its JSON) and one pytest-benchmark result."""
-    (tmp / "experiments" / "results").mkdir(parents=True)
-    plt.imsave(tmp / "experiments" / "results" / "ablation.png", np.linspace(0, 1, 800).reshape(20, 40))
-    meta = {"caption": "Latent codes under the three losses, $\\beta = 1$", "test": {"elbo": -71.25}}
-    (tmp / "experiments" / "results" / "ablation.json").write_text(json.dumps(meta))
+    """A project tree with an ablation figure and its JSON, a pytest-benchmark result, and a stray JSON."""
+    results = tmp / "experiments" / "results"
+    results.mkdir(parents=True)
+    plt.imsave(results / "latent.png", np.linspace(0, 1, 800).reshape(20, 40))
+    objectives = {"kl-only": {"kl": 0.01, "active_units": 0}, "both": {"kl": 2.5, "active_units": 2}}
+    meta = {
+        "figure": "latent.png",
+        "caption": "Left, the prior.\nRight, $\\beta = 1$.",
+        "objectives": objectives,
+    }
+    meta["gap"] = {"identity": {"max_abs_residual": 1e-12}}
+    (results / "ablation.json").write_text(json.dumps(meta))
+    case = dict(zip(CASE, ("reparameterize_kl", "fwdbwd", "128x20", "cpu", "float32"), strict=True))
+    runs = [
+        {"stats": {"min": t}, "extra_info": {**case, "impl": i, "floor_s": 2e-6, "ratio_to_floor": r}}
+        for i, t, r in (("impl", 5e-6, 2.5), ("eager", 2e-5, 10.0))
+    ]
     (tmp / "benchmarks" / "results").mkdir(parents=True)
-    run = {"name": "test_kl[B=64]", "stats": {"median": 1.25e-5}, "extra_info": {"ratio_to_floor": 3.5}}
-    (tmp / "benchmarks" / "results" / "cpu.json").write_text(json.dumps({"benchmarks": [run]}))
+    (tmp / "benchmarks" / "results" / "cpu.json").write_text(json.dumps({"benchmarks": runs}))
+    (tmp / "benchmarks" / "results" / "scaling.json").write_text("[1, 2]")
     return tmp
 
 
@@ -121,14 +125,25 @@ def test_site_is_self_contained_and_figures_are_copied(document: dict[str, Any],
     index = report.write_site(document, site, root)
     page = index.read_text()
     assert not re.search(r"<script|<link|@import|url\(|(src|href)=[\"']?(https?:)?//", page)
-    assert (site / "figures" / "ablation.png").read_bytes() == (
-        root / "experiments/results/ablation.png"
-    ).read_bytes()
-    assert "src='figures/ablation.png'" in page
-    assert "figures/ablation.png" in (site / "REPORT.md").read_text()
-    assert "elbo" in page
-    assert "-71.25" in page
-    assert "<td>test_kl[B=64]</td><td>12.5</td><td>3.5</td>" in page, "median 1.25e-5 s is 12.5 µs"
+    figure = (site / "figures" / "latent.png").read_bytes()
+    assert figure == (root / "experiments/results/latent.png").read_bytes()
+    assert "src='figures/latent.png'" in page
+    assert "figures/latent.png" in (site / "REPORT.md").read_text()
+    assert "<figcaption>Left, the prior.<br>Right, <math" in page
+    assert "<th>metric</th><th>kl-only</th><th>both</th>" in page
+    assert "<tr><td>kl</td><td>0.01</td><td>2.5</td></tr>" in page
+    assert "<td>gap.identity.max_abs_residual</td><td>1e-12</td>" in page
+    cells = [
+        "reparameterize_kl",
+        "fwdbwd",
+        "128x20",
+        "cpu",
+        "float32",
+        "2 µs",
+        "5 µs (2.50×)",
+        "20 µs (10.00×)",
+    ]
+    assert "<td>" + "</td><td>".join(cells) + "</td>" in page, "min time per call (time / floor as recorded)"
 
 
 def test_missing_optional_parts_are_one_line_notes(document: dict[str, Any], tmp_path: Path) -> None:
@@ -144,57 +159,37 @@ def test_missing_optional_parts_are_one_line_notes(document: dict[str, Any], tmp
 def test_markdown_links_figures_from_where_it_is_written(document: dict[str, Any], tmp_path: Path) -> None:
     root = project_root(tmp_path / "project")
     out = report.write_markdown(document, tmp_path / "docs" / "REPORT.md", root)
-    assert "](../project/experiments/results/ablation.png)" in out.read_text()
+    assert "](../project/experiments/results/latent.png)" in out.read_text()
 
 
 def test_questions_link_to_claims_in_the_run(
     document: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    q = types.SimpleNamespace(
-        timestamp="10:47",
-        question="Where did P_theta(x) go?",
-        answer="See $\\log p(x)$.",
-        claim_ids=("gaussian-moments", "kl-identity"),
+    asked = types.SimpleNamespace(
+        timestamp="10:47", question="Where did P_theta(x) go?", answer="See $\\log p(x)$.",
+        claim_ids=("gaussian-moments", "kl-identity"), reported_error=True,
+    )  # fmt: skip
+    untimed = types.SimpleNamespace(timestamp=None, question="Why?", answer="Because.", claim_ids=("x",))
+    monkeypatch.setitem(
+        sys.modules, "derivations.questions", types.SimpleNamespace(QUESTIONS=(asked, untimed))
     )
-    monkeypatch.setitem(sys.modules, "derivations.questions", types.SimpleNamespace(QUESTIONS=(q,)))
     r = report.build(document, tmp_path)
     page = render_html(r, str)
     assert '<a href="#claim-gaussian-moments">' in page
     assert "kl-identity (not in this run)" in page
-    assert page.index("10:47") < page.index('id="claims"')
+    assert (
+        page.index('<span class="time">10:47</span>')
+        < page.index("slide error reported")
+        < page.index("Why?")
+    )
+    assert '<article class="question"><h3>Why?</h3>' in page
+    assert page.index("Because.") < page.index('id="claims"')
     assert "[`gaussian-moments`](#claim-gaussian-moments)" in render_markdown(r, str)
 
 
 def test_markdown_escapes_viewer_text_but_keeps_math() -> None:
     assert esc("P_theta(x|z) *is* [x]") == r"P\_theta(x\|z) \*is\* \[x\]"
     assert text("so $q_\\phi(z)$ and a_b") == "so $q_\\phi(z)$ and a\\_b"
-
-
-def test_impl_names_resolve_to_the_tests_that_use_them_and_their_outcomes(tmp_path: Path) -> None:
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "test_uses.py").write_text(
-        "import derivations.moments as M\n"
-        "from derivations.moments import gaussian_expectation as ge, normal_pdf\n"
-        "def helper():\n    return ge\n"
-        "def test_via_helper():\n    helper()\n"
-        "def test_via_module():\n    M.gaussian_expectation\n"
-        "def test_other_function():\n    normal_pdf\n"
-    )
-    junit = (
-        '<testsuites><testsuite><testcase classname="tests.test_uses" name="test_via_helper[a]" time="0.5"/>'
-        '<testcase classname="tests.test_uses" name="test_via_helper[b]" time="0.25"><failure/></testcase>'
-        "</testsuite></testsuites>"
-    )
-    (tmp_path / "tests.xml").write_text(junit)
-    view = impl_view("derivations.moments.gaussian_expectation", tmp_path, outcomes(tmp_path / "tests.xml"))
-    assert view.found
-    assert view.tests == (
-        ("tests/test_uses.py::test_via_helper", "FAILED 1 of 2 failed (0.75 s)"),
-        ("tests/test_uses.py::test_via_module", ""),
-    )
-    missing = impl_view("impl.nowhere.kl", tmp_path, {})
-    assert not missing.found
-    assert "does not resolve" in missing.summary
 
 
 def test_cli_renders_a_ledger_file_and_rejects_a_bad_one(document: dict[str, Any], tmp_path: Path) -> None:
