@@ -167,8 +167,27 @@ def _free(step: Step) -> list[sp.Symbol]:
     return sorted((step.lhs.free_symbols | step.rhs.free_symbols), key=lambda s: s.name)
 
 
-def _numeric(step: Step) -> tuple[bool, str]:
-    """Evaluate both sides at random points at NUMERIC_DPS digits; (all within tolerance?, detail)."""
+def _violates(gap: sp.Basic | mpmath.mpf, relation: str, tol: mpmath.mpf | int = 0) -> bool:
+    """True when ``lhs - rhs = gap`` contradicts ``lhs <relation> rhs`` (beyond ``tol``)."""
+    if relation == "==":
+        return bool(abs(gap) > tol)
+    return bool(gap < -tol) if relation == ">=" else bool(gap <= tol)
+
+
+def _evaluate(expr: sp.Basic, subs: dict[sp.Symbol, sp.Float]) -> mpmath.mpf:
+    """expr at a point, to NUMERIC_DPS digits; derivatives and limits are evaluated before substituting."""
+    value = sp.N(expr.doit().subs(subs), NUMERIC_DPS)
+    if not value.is_real or not value.is_finite:
+        raise ValueError(f"{sp.sstr(expr)[:80]} does not evaluate to a finite real number there ({value})")
+    return mpmath.mpf(value)
+
+
+def _numeric(step: Step) -> tuple[bool | None, str]:
+    """Evaluate both sides at random points at NUMERIC_DPS digits.
+
+    Returns (True, detail) if the relation held within tolerance everywhere, (False, detail) at the first
+    violation, (None, detail) if a side could not be evaluated numerically.
+    """
     rng = random.Random(f"{step.name}:{sp.srepr(step.lhs)}")
     worst = mpmath.mpf(0)
     tol = mpmath.mpf(10) ** -NUMERIC_TOL_DIGITS
@@ -177,23 +196,23 @@ def _numeric(step: Step) -> tuple[bool, str]:
         for _ in range(points):
             point = _sample(_free(step), rng)
             subs = {k: sp.Float(v, NUMERIC_DPS) for k, v in point.items()}
-            lhs = mpmath.mpf(sp.N(step.lhs.subs(subs), NUMERIC_DPS))
-            rhs = mpmath.mpf(sp.N(step.rhs.subs(subs), NUMERIC_DPS))
+            where = ", ".join(f"{k}={mpmath.nstr(v, 6)}" for k, v in point.items()) or "(no free symbols)"
+            try:
+                lhs, rhs = _evaluate(step.lhs, subs), _evaluate(step.rhs, subs)
+            except (TypeError, ValueError, AttributeError) as exc:
+                return None, f"could not evaluate numerically at {where}: {exc}"
             gap = lhs - rhs
             scale = max(mpmath.mpf(1), abs(lhs), abs(rhs))
-            if step.relation == "==":
-                bad = abs(gap) / scale > tol
-            else:
-                bad = gap < -tol * scale or (step.relation == ">" and gap <= 0)
             worst = max(worst, abs(gap) / scale)
-            if bad:
-                where = ", ".join(f"{k}={mpmath.nstr(v, 6)}" for k, v in point.items()) or "(no free symbols)"
+            if _violates(gap / scale, step.relation, tol):
                 return False, f"at {where}: lhs - rhs = {mpmath.nstr(gap, 6)} ({NUMERIC_DPS} digits)"
     return True, f"{points} random point(s), max relative gap {mpmath.nstr(worst, 3)}"
 
 
 def _exact_counterexample(step: Step) -> str | None:
-    """A rational point where lhs - rhs evaluates exactly to a nonzero number, if one is found fast."""
+    """A rational point where lhs - rhs evaluates exactly to a number contradicting the relation."""
+    if isinstance(step.lhs, sp.Set):
+        return None
     symbols = _free(step)
     for i in range(3):
         point = {
@@ -204,10 +223,8 @@ def _exact_counterexample(step: Step) -> str | None:
             )
             for sym in symbols
         }
-        if isinstance(step.lhs, sp.Set):
-            return None
         gap = sp.simplify((step.lhs - step.rhs).subs(point).doit())
-        if gap.is_number and gap.is_zero is False:
+        if gap.is_number and gap.is_real and _violates(gap, step.relation):
             where = ", ".join(f"{k}={v}" for k, v in point.items()) or "(no free symbols)"
             return f"exact counterexample at {where}: lhs - rhs = {sp.sstr(gap)} (= {sp.N(gap, 6)})"
     return None
@@ -245,6 +262,8 @@ def check_step(step: Step) -> StepResult:
     if isinstance(step.lhs, sp.Set):
         return result("refuted" if not step.holds else "failed", method, how)
     ok, detail = _numeric(step)
+    if ok is None:
+        return result("failed", f"mpmath: {NUMERIC_DPS}-digit check", f"{how}; {detail}")
     if step.holds and ok:
         return result("checked-numerically", f"mpmath: {NUMERIC_DPS}-digit check", f"{how}; {detail}")
     if not step.holds and not ok:

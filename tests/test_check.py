@@ -118,3 +118,17 @@ def test_claim_with_a_failed_step_fails() -> None:
     result = check_claim(claim)
     assert result.status == "failed"
     assert [r.status for r in result.steps] == ["proved", "failed"]
+
+
+def test_true_inequality_stated_as_wrong_is_not_refuted() -> None:
+    # t - 1 - log t >= 0 holds: a nonzero gap at t = 3/2 is no counterexample to ">=".
+    step = Step("gibbs-meant-wrong", t - 1 - sp.log(t), sp.Integer(0), "test", relation=">=", holds=False)
+    assert check_step(step).status == "failed"
+
+
+def test_side_that_cannot_be_evaluated_fails_cleanly() -> None:
+    # A derivative with respect to a symbol of a Limit: numerically unevaluable, must fail, never crash.
+    lhs = sp.Limit(sp.sin(mu * t) / t, t, sp.oo) + sp.Derivative(sp.Function("f")(mu), mu)
+    result = check_step(Step("opaque", lhs, sp.Integer(1), "test", tactics=()))
+    assert result.status == "failed"
+    assert "could not evaluate" in result.detail
