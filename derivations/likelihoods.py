@@ -142,7 +142,8 @@ def _bernoulli() -> Claim:
         return sp.log(1 + sp.exp(a)) - x * a
 
     def stable(a: sp.Expr) -> sp.Expr:
-        return sp.Max(a, 0) - x * a + sp.log(1 + sp.exp(-sp.Abs(a)))
+        # Unevaluated, so that the checker (not construction) resolves max and |.| under the sign of l.
+        return sp.Max(a, 0, evaluate=False) - x * a + sp.log(1 + sp.exp(-sp.Abs(a, evaluate=False)))
 
     el: tuple[TacticName, ...] = ("expand_log", "simplify")
     pmf = sp.log(p**x * (1 - p) ** (1 - x))

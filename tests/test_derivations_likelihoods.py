@@ -31,9 +31,6 @@ EXPECTED = {
 }
 #: One table of tolerances (torch's float64 defaults), a looser one for finite-difference gradients.
 TOL = {"float64": (1e-7, 1e-7), "gradient": (1e-5, 1e-6)}  # (rtol, atol)
-#: Steps whose lhs ``check._numeric`` cannot evaluate (a Limit, a multiple Integral): a wrong version
-#: raises TypeError in the checker instead of failing. Named here so the deviation is visible.
-NO_NUMERIC_FALLBACK = {"normalised-2d", "normalised-3d", "integrand-grows", "mass-diverges"}
 
 
 def assert_close(actual: object, expected: object, kind: str) -> None:
@@ -58,13 +55,7 @@ def test_claim_has_its_intended_status(claim_id: str) -> None:
 
 
 TRUE_EQUALITIES = [
-    pytest.param(
-        (cid, st.name),
-        id=f"{cid}:{st.name}",
-        marks=[pytest.mark.xfail(raises=TypeError, reason="check._numeric cannot evaluate this lhs")]
-        if st.name in NO_NUMERIC_FALLBACK
-        else [],
-    )
+    pytest.param((cid, st.name), id=f"{cid}:{st.name}")
     for cid, claim in CLAIMS.items()
     for st in claim.steps
     if st.holds and st.relation == "=="
