@@ -89,12 +89,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     fig, (ax_t, ax_n) = plt.subplots(1, 2, figsize=(11, 4.2))
     for impl in ("floor", *vae_kernels.IMPLS):
         n = np.array([r["elements"] for r in rows if r["impl"] == impl], dtype=float)
-        t = np.array([r["seconds"] for r in rows if r["impl"] == impl], dtype=float)
-        a, b = fit(n, t)
+        secs = np.array([r["seconds"] for r in rows if r["impl"] == impl], dtype=float)
+        a, b = fit(n, secs)
         lines.append(f"{impl:14} t = {a * 1e3:8.3f} ms + {b * 1e9:6.2f} ns x elements (fit over n >= 1e6)")
         style = {"color": "black", "linestyle": "--"} if impl == "floor" else {"marker": "o"}
-        ax_t.loglog(n, t, label=impl, **style)
-        ax_n.loglog(n, t / n * 1e9, label=impl, **style)
+        ax_t.loglog(n, secs, label=impl, **style)
+        ax_n.loglog(n, secs / n * 1e9, label=impl, **style)
     ax_t.set(xlabel="elements (B x 512)", ylabel="seconds per call (min)", title="time")
     ax_n.set(xlabel="elements (B x 512)", ylabel="ns per element", title="cost per element")
     ax_t.legend()

@@ -30,6 +30,8 @@ import torch
 import torch.nn.functional as F
 from torch.distributions import Bernoulli, Normal, kl_divergence
 
+import impl
+
 IMPLS = ("impl", "eager", "distributions", "compiled")
 KERNELS = ("reparameterize", "gaussian_kl", "reparameterize_kl", "neg_elbo")
 #: Gate self-test only: names a kernel whose impl cases are then made 1.5x as slow (conftest.slowed).
@@ -82,30 +84,28 @@ def dist_reparameterize_kl(mu: torch.Tensor, logvar: torch.Tensor) -> tuple[torc
 def dist_neg_elbo(
     x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor
 ) -> torch.Tensor:
-    log_px: torch.Tensor = Bernoulli(logits=logits).log_prob(x)  # type: ignore[no-untyped-call]
+    log_px: torch.Tensor = Bernoulli(logits=logits).log_prob(x)
     return -log_px.sum() + dist_gaussian_kl(mu, logvar).sum()
 
 
-def impl_kernels() -> dict[str, Kernel]:
-    """impl/'s four kernels, wrapped to the signatures above (imported late: impl may not exist yet)."""
-    import impl
-
-    def reparameterize_kl(mu: torch.Tensor, logvar: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return impl.reparameterize_kl(mu, logvar)  # type: ignore[no-any-return]
-
-    def neg_elbo(
-        x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor
-    ) -> torch.Tensor:
-        return impl.neg_elbo(x, logits, mu, logvar, likelihood="bernoulli", reduction="sum")  # type: ignore[no-any-return]
-
-    return {
-        "reparameterize": impl.reparameterize,
-        "gaussian_kl": impl.gaussian_kl,
-        "reparameterize_kl": reparameterize_kl,
-        "neg_elbo": neg_elbo,
-    }
+def impl_reparameterize_kl(mu: torch.Tensor, logvar: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    z_kl: tuple[torch.Tensor, torch.Tensor] = impl.reparameterize_kl(mu, logvar)
+    return z_kl
 
 
+def impl_neg_elbo(
+    x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor
+) -> torch.Tensor:
+    loss: torch.Tensor = impl.neg_elbo(x, logits, mu, logvar, likelihood="bernoulli", reduction="sum")
+    return loss
+
+
+IMPL: dict[str, Kernel] = {
+    "reparameterize": impl.reparameterize,
+    "gaussian_kl": impl.gaussian_kl,
+    "reparameterize_kl": impl_reparameterize_kl,
+    "neg_elbo": impl_neg_elbo,
+}
 EAGER: dict[str, Kernel] = {
     "reparameterize": eager_reparameterize,
     "gaussian_kl": eager_gaussian_kl,
@@ -121,21 +121,21 @@ DISTRIBUTIONS: dict[str, Kernel] = {
 
 
 @cache
-def kernel(name: str, impl: str, device: str) -> Kernel:
-    """The ``impl`` implementation of kernel ``name`` for ``device`` ("cpu" or "cuda")."""
-    if name not in KERNELS or impl not in IMPLS:
-        raise ValueError(f"name must be one of {KERNELS} and impl one of {IMPLS}, got {name!r}, {impl!r}")
-    if impl == "impl":
-        return impl_kernels()[name]
-    if impl == "compiled":
+def kernel(name: str, which: str, device: str) -> Kernel:
+    """Implementation ``which`` (one of IMPLS) of kernel ``name`` for ``device`` ("cpu" or "cuda")."""
+    if name not in KERNELS or which not in IMPLS:
+        raise ValueError(f"name must be one of {KERNELS} and which one of {IMPLS}, got {name!r}, {which!r}")
+    if which == "impl":
+        return IMPL[name]
+    if which == "compiled":
         # One compiled kernel sees 3 shapes x 2 modes here and 9 shapes in scaling.py: above the default 8.
         torch._dynamo.config.recompile_limit = 64
         options: dict[str, str | int | bool | Callable[..., Any]] = {"fallback_random": device == "cpu"}
         compiled: Kernel = torch.compile(EAGER[name], dynamic=False, options=options)
         return compiled
-    return (EAGER if impl == "eager" else DISTRIBUTIONS)[name]
+    return (EAGER if which == "eager" else DISTRIBUTIONS)[name]
 
 
-def planted(name: str, impl: str) -> bool:
+def planted(name: str, which: str) -> bool:
     """True when the gate's self-test asked for this kernel's impl cases to be made 1.5x as slow."""
-    return impl == "impl" and os.environ.get(SLOWDOWN_ENV) == name
+    return which == "impl" and os.environ.get(SLOWDOWN_ENV) == name
