@@ -41,7 +41,7 @@ def build(document: dict[str, Any], root: Path = ROOT) -> Report:
         claims=tuple(sorted(views, key=lambda c: c.status != "failed")),  # stable: ledger order otherwise
         questions=report_parts.questions(notes),
         figures=report_parts.figures(root / "experiments" / "results", notes),
-        benchmarks=report_bench.benchmarks(root / "benchmarks" / "results", notes),
+        benchmarks=report_bench.benchmarks(root, notes),
         notes=notes,
     )
 

@@ -38,17 +38,23 @@ def _ratio_table(title: str, runs: list[dict[str, Any]]) -> Table:
     return Table(title, (*CASE, "floor", *impls), rows)
 
 
-def benchmarks(results: Path, notes: dict[str, str]) -> tuple[Table, ...]:
-    """One table per pytest-benchmark JSON (``--benchmark-json``) under ``results``: time / floor per case
+#: Where results are looked for, relative to the project root: the committed ones, then the last local
+#: ``nox -s bench`` run (``build/bench-default.json``, ``build/bench-tuned.json``).
+SOURCES = (("benchmarks/results", "*.json"), ("build", "bench-*.json"))
+
+
+def benchmarks(root: Path, notes: dict[str, str]) -> tuple[Table, ...]:
+    """One table per pytest-benchmark JSON (``--benchmark-json``) found in ``SOURCES``: time / floor per case
     and implementation when ``extra_info`` names them, else name, min time and every ``extra_info`` figure."""
     tables = []
-    for path in sorted(results.glob("*.json")) if results.is_dir() else []:
+    for path in [p for folder, pattern in SOURCES for p in sorted((root / folder).glob(pattern))]:
         data = json.loads(path.read_text(encoding="utf-8"))
         runs = data.get("benchmarks") if isinstance(data, dict) else None
         if not runs:
             continue
         env = data.get("machine_info", {}).get("vae_bench", {})
-        title = f"{path.name}: " + ", ".join(f"{k} {v}" for k, v in env.items()) if env else path.name
+        name = path.relative_to(root).as_posix()
+        title = f"{name}: " + ", ".join(f"{k} {v}" for k, v in env.items()) if env else name
         if any(r.get("extra_info", {}).get("planted_slowdown") for r in runs):
             title += " (PLANTED SLOWDOWN: not a real measurement)"
         needed = {*CASE, "impl", "ratio_to_floor", "floor_s"}
@@ -66,5 +72,7 @@ def benchmarks(results: Path, notes: dict[str, str]) -> tuple[Table, ...]:
         )
         tables.append(Table(title, ("benchmark", "min per call", *extra), rows))
     if not tables:
-        notes["benchmarks"] = f"No benchmark results yet (no pytest-benchmark JSON in {results.name}/)."
+        notes["benchmarks"] = (
+            "No benchmark results yet (no pytest-benchmark JSON in benchmarks/results/ or build/)."
+        )
     return tuple(tables)

@@ -38,7 +38,7 @@ def summary(r: Report) -> str:
     alert = ""
     if r.failed:
         items = "".join(
-            f'<li><a href="#claim-{c.id}">{html.escape(c.id)}</a>'
+            f'<li><a href="#claim-{c.id}">{html.escape(c.id)}</a>: {html.escape(c.title)}'
             + "".join(map(failed_step, c.failed_steps))
             + "</li>"
             for c in r.failed

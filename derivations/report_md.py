@@ -50,7 +50,7 @@ def summary(r: Report) -> list[str]:
     if r.failed:
         lines += [f"> [!CAUTION]\n> **{len(r.failed)} failed claim(s)**, listed first below.", ">"]
         for c in r.failed:
-            lines += [f"> - [`{c.id}`](#claim-{c.id})"]
+            lines += [f"> - [`{c.id}`](#claim-{c.id}): {esc(c.title)}"]
             lines += [f"> {line}".rstrip() for s in c.failed_steps for line in failed_step(s, "  ")]
         lines += [""]
     lines += [
