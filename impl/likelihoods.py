@@ -75,7 +75,11 @@ def gaussian_nll(x_hat: Tensor, x: Tensor, logvar_x: float | Tensor = 0.0) -> Te
     if isinstance(logvar_x, Tensor):
         if not logvar_x.is_floating_point():
             raise TypeError(f"logvar_x must have a floating dtype, got {logvar_x.dtype}")
-        if torch.broadcast_shapes(logvar_x.shape, x.shape) != x.shape:
+        try:
+            fits = torch.broadcast_shapes(logvar_x.shape, x.shape) == x.shape
+        except RuntimeError:
+            fits = False
+        if not fits:
             raise ValueError(f"logvar_x must broadcast to x {tuple(x.shape)}, got {tuple(logvar_x.shape)}")
         terms = (x - x_hat).square() * torch.exp(-logvar_x) + logvar_x
         return _sum_but_batch(terms).add_(d * _LOG_2PI).mul_(0.5)
