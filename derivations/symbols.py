@@ -57,3 +57,11 @@ c0, c1, c2, c3, c4 = sp.symbols("c_0:5", real=True)
 # densities at one z (positive numbers), for the identities that hold pointwise for every q and every model.
 tau = sp.Symbol("tau", positive=True)
 q_zx, p_xgz, p_z, p_x = (sp.Symbol(name, positive=True) for name in ("q(z|x)", "p(x|z)", "p(z)", "p(x)"))
+
+# Two bivariate Gaussians N(m_a, L_a L_a^T), N(m_b, L_b L_b^T) for the full-covariance KL: a lower-triangular
+# L with positive diagonal is the Cholesky factor of exactly one SPD matrix, so these entries cover every SPD
+# pair; x = m_a + L_a (u_1, u_2) with u_1, u_2 independent N(0, 1).
+ma1, ma2, mb1, mb2 = sp.symbols("m_a1 m_a2 m_b1 m_b2", real=True)
+la11, la22, lb11, lb22 = sp.symbols("l_a11 l_a22 l_b11 l_b22", positive=True)
+la21, lb21 = sp.symbols("l_a21 l_b21", real=True)
+u1, u2 = sp.symbols("u_1 u_2", real=True)
