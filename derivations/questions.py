@@ -91,10 +91,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "11:00",
         "In variational inference q is the chosen family: why is q learned and p treated as known here?",
-        ("kl-identity", "parameter-roles"),
+        ("kl-identity", "parameter-roles", "kl-direction-swapped"),
         "Both statements fit: the family of q is chosen (a Gaussian with diagonal covariance) and its "
         "parameters, the encoder weights phi, are learned. The model p_theta(x|z) p(z) is specified by us; "
-        "its posterior p_theta(z|x) is the unknown that q approximates.",
+        "its posterior p_theta(z|x) is the unknown that q approximates. The divergence minimised is "
+        "KL(q || p(z|x)) in that order, and the order matters: the KL is not symmetric.",
     ),
     Question(
         "11:00",
@@ -107,11 +108,12 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "12:23",
         "Which term is the reconstruction loss and which the regulariser?",
-        ("elbo-decomposition", "kl-identity", "slide-elbo-terms-swapped"),
+        ("elbo-decomposition", "kl-identity", "slide-elbo-terms-swapped", "kl-sign-flipped"),
         "In -ELBO = -E_q[log p(x|z)] + KL(q(z|x) || p(z)) the first term is the reconstruction loss and the "
         "second the regulariser. In log p(x) - KL(q(z|x) || p(z|x)) the terms are the evidence and the gap "
         "of the bound: the two expressions are equal as totals, not term by term, and calling log p(x) the "
-        "reconstruction is refuted in the ledger.",
+        "reconstruction is refuted in the ledger. The regulariser enters the loss as +KL; the paper's "
+        "1/2 sum(1 + log sigma^2 - mu^2 - sigma^2) is -KL.",
         reported_error=True,
     ),
     Question(
@@ -185,7 +187,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "20:00",
         "What does it mean that the KL term keeps the latent density from collapsing?",
-        ("gaussian-kl-standard", "ablation-reconstruction-only", "ablation-both"),
+        ("gaussian-kl-standard", "ablation-reconstruction-only", "ablation-both", "kl-log-sigma-variant"),
         "Per latent dimension KL(N(mu, sigma^2) || N(0, 1)) = (mu^2 + sigma^2 - 1 - log sigma^2)/2, which "
         "tends to infinity as sigma -> 0. Reconstruction alone rewards sigma -> 0 (a deterministic code); "
         "with the KL term in the loss a zero variance has infinite cost, so the optimum keeps sigma > 0.",
@@ -218,10 +220,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "26:19",
         "Is numerical stability the real reason for exp(Sigma), or is the output simply a log-variance?",
-        ("logvar-parameterisation", "reparameterisation-distribution"),
+        ("logvar-parameterisation", "reparameterisation-distribution", "kl-logvar-read-as-log-std"),
         "The output is a log-variance, and that is the main reason: a linear layer can output any real "
         "number while a variance must be positive, and exp maps the reals one-to-one onto the positive "
-        "numbers. The sample is then z = mu + exp(v/2) eps.",
+        "numbers. The sample is then z = mu + exp(v/2) eps. Reading the same output as log sigma instead "
+        "changes the KL formula, and the ledger refutes keeping it unchanged.",
     ),
     Question(
         "26:44",
