@@ -1,4 +1,4 @@
-"""Gibbs' inequality KL(q || p) >= 0, equality only at q = p; and what the KL is not (direction, sign).
+"""Gibbs' inequality KL(q || p) >= 0, equality only at q = p; and what the KL is not (log σ, direction, sign).
 
 The route: f(t) = t - 1 - log t is >= 0 on t > 0 and zero only at t = 1; pointwise
 q log(q/p) = q f(p/q) - (p - q), and ∫ (p - q) = 0 for two densities, so KL(q || p) = E_q[f(p/q)] >= 0
@@ -90,6 +90,9 @@ def claims() -> tuple[Claim, ...]:
     reverse = from_integral(p, q, general_kl(0, 1, mu, sigma), z, GAUSSIAN)
     swapped = Step("reverse-is-forward", reverse[0].rhs, standard_kl(mu, sigma),
                    "KL(p || q) taken for KL(q || p)", GAUSSIAN, holds=False)  # fmt: skip
+    log_sigma_variant = (sigma**2 + mu**2 - 1 - sp.log(sigma)) / 2
+    log_sigma = Step("log-sigma-for-log-variance", kl_integral(q, p, z), log_sigma_variant,
+                     "the definition against the variant with log σ for log σ²", holds=False)  # fmt: skip
     return (
         Claim(
             id="gibbs-inequality",
@@ -109,6 +112,15 @@ def claims() -> tuple[Claim, ...]:
             lecture_times=("11:00",),
             steps=(*reverse, swapped),
             references=(BISHOP, COVER_THOMAS),
+        ),
+        Claim(
+            id="kl-log-sigma-variant",
+            title="Refuted: the Gaussian KL with log σ in place of log σ²",
+            statement=r"D_{KL}(\mathcal{N}(\mu, \sigma^2) \| \mathcal{N}(0, 1))"
+            r" \ne \tfrac12 (\sigma^2 + \mu^2 - 1 - \log \sigma)",
+            lecture_times=(),
+            steps=(log_sigma,),
+            references=(KINGMA_WELLING,),
         ),
         Claim(
             id="kl-sign-flipped",
