@@ -103,3 +103,10 @@ def bench_scaling(session: nox.Session) -> None:
     """Time against elements (1e4 to 1e8) per implementation: benchmarks/results/scaling.{csv,png,txt}."""
     install(session, "bench")
     session.run("python", "benchmarks/scaling.py", *session.posargs, env=bench_env())
+
+
+@nox.session(python=PYTHON)
+def ablation(session: nox.Session) -> None:
+    """Three-panel ablation on digits + exact ELBO gap: experiments/results/ (-- --quick writes build/)."""
+    install(session, "experiments")
+    session.run("python", "-m", "experiments.ablation", *session.posargs)
