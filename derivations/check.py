@@ -224,7 +224,7 @@ def _exact_counterexample(step: Step) -> str | None:
             for sym in symbols
         }
         gap = sp.simplify((step.lhs - step.rhs).subs(point).doit())
-        if gap.is_number and gap.is_real and _violates(gap, step.relation):
+        if gap.is_number and gap.is_extended_real and _violates(gap, step.relation):
             where = ", ".join(f"{k}={v}" for k, v in point.items()) or "(no free symbols)"
             return f"exact counterexample at {where}: lhs - rhs = {sp.sstr(gap)} (= {sp.N(gap, 6)})"
     return None

@@ -24,7 +24,9 @@ TF_STABLE = "TensorFlow API, tf.nn.sigmoid_cross_entropy_with_logits: max(l, 0) 
 def _expr(value: object, name: str) -> sp.Expr:
     if isinstance(value, bool) or not isinstance(value, int | float | sp.Expr):
         raise TypeError(f"{name} must be a SymPy expression or a real number, got {type(value).__name__}")
-    return sp.sympify(value)
+    if isinstance(value, sp.Expr):
+        return value
+    return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
 
 
 def gaussian_log_density(x: object, m: object, s: object) -> sp.Expr:
