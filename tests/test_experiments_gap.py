@@ -1,7 +1,8 @@
 """The exact ELBO gap on probabilistic PCA: ELBO = log p(x) - KL(q || p(z|x)), and IWAE_K rising to log p(x).
 
 Oracles: torch.distributions' MultivariateNormal log-density and Gaussian KL (not the closed-form ELBO under
-test), Bayes' rule evaluated pointwise, and Monte Carlo with a fixed seed.
+test), the ledger's proved 1-D closed forms (``marginal-likelihood``), Bayes' rule evaluated pointwise, and
+Monte Carlo with a fixed seed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 import torch
 from torch.distributions import MultivariateNormal
 
+from derivations import linear_gaussian
 from experiments.gap import PPCA, elbo, experiment, identity_residuals, log_weights, random_gaussians
 
 #: float64 sums of a few dozen terms of size <= 1e3: the identity must hold to this absolute error.
@@ -49,6 +51,22 @@ def test_gap_is_zero_at_the_exact_posterior(seed: int) -> None:
     actual = identity_residuals(model, x, model.posterior(x))
     torch.testing.assert_close(actual["elbo"], actual["log_px"], rtol=0, atol=ATOL_IDENTITY)
     assert actual["kl_posterior"].abs().max().item() < ATOL_IDENTITY
+
+
+def test_one_dimensional_case_matches_the_ledgers_proved_closed_forms() -> None:
+    model, x, _ = setup(3, n=40, d=1, k=1)
+    w, b = model.W.item(), model.b.item()
+    expected = {
+        "log_px": [float(linear_gaussian.log_marginal(xi, w, b, model.s)) for xi in x[:, 0].tolist()],
+        "mean": [float(linear_gaussian.posterior_mean(xi, w, b, model.s)) for xi in x[:, 0].tolist()],
+        "var": float(linear_gaussian.posterior_var(w, model.s)),
+    }
+    posterior = model.posterior(x)
+    torch.testing.assert_close(
+        model.marginal().log_prob(x), torch.tensor(expected["log_px"], dtype=torch.float64)
+    )
+    torch.testing.assert_close(posterior.mean[:, 0], torch.tensor(expected["mean"], dtype=torch.float64))
+    assert posterior.covariance_matrix[0, 0, 0].item() == pytest.approx(expected["var"], rel=1e-12)
 
 
 def test_posterior_is_bayes_rule_pointwise() -> None:
