@@ -9,7 +9,6 @@ wrong statement and watch the checker reject it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Literal
 
 import sympy as sp
@@ -70,8 +69,6 @@ class Claim:
     steps: the derivation, in order. A step with ``holds=False`` makes the claim a refutation.
     references: sources of every formula (paper, section, equation).
     impl: dotted names of the ``impl`` functions that compute this quantity, for the cross-check.
-    empirical: optional callable returning numeric or empirical evidence (dicts) shown beside the proof;
-        it never changes the status.
     """
 
     id: str
@@ -81,7 +78,6 @@ class Claim:
     steps: tuple[Step, ...]
     references: tuple[str, ...] = ()
     impl: tuple[str, ...] = ()
-    empirical: Callable[[], list[dict[str, object]]] | None = None
 
     @property
     def refutes(self) -> bool:
