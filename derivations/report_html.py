@@ -134,7 +134,7 @@ def figure(f: Figure, href: Callable[[Figure], str]) -> str:
     metrics = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in f.metrics)
     caption = "<br>".join(map(text, f.caption.splitlines()))
     return (
-        f"<figure><img src='{html.escape(href(f))}' alt='{html.escape(f.caption)}'>"
+        f"<figure><img src='{html.escape(href(f))}' alt='{html.escape(f.path.stem)} figure'>"
         f"<figcaption>{caption}</figcaption></figure>"
         + "".join(map(table, f.tables))
         + (f"<table class='metrics'><tbody>{metrics}</tbody></table>" if metrics else "")

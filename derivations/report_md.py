@@ -117,7 +117,7 @@ def figure(f: Figure, href: Callable[[Figure], str]) -> list[str]:
     metrics = [f"| {esc(k)} | {esc(v)} |" for k, v in f.metrics]
     caption = [f"*{text(line)}*\n" for line in f.caption.splitlines()]
     tables = [line for t in f.tables for line in table(t)]
-    return [f"![{esc(f.caption)}]({href(f)})", "", *caption, *tables] + (
+    return [f"![{esc(f.path.stem)} figure]({href(f)})", "", *caption, *tables] + (
         ["| metric | value |", "|---|---|", *metrics, ""] if metrics else []
     )
 

@@ -63,6 +63,9 @@ def questions(notes: dict[str, str]) -> tuple[Question, ...]:
 
 
 def fmt(value: Any) -> str:
+    """A number to 4 significant digits; a list of them comma-separated."""
+    if isinstance(value, list):
+        return ", ".join(map(fmt, value))
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
@@ -72,7 +75,9 @@ def scalars(data: Any, prefix: str = "") -> list[tuple[str, str]]:
     """Flatten nested dicts to (dotted key, text) pairs of their scalar leaves."""
     if isinstance(data, dict):
         return [pair for k, v in data.items() for pair in scalars(v, f"{prefix}{k}.")]
-    if isinstance(data, (int, float, str, bool)):
+    if isinstance(data, (int, float, str, bool)) or (
+        isinstance(data, list) and all(isinstance(v, (int, float)) for v in data)
+    ):
         return [(prefix.rstrip("."), fmt(data))]
     return []
 
