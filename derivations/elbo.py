@@ -11,6 +11,8 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.core import Claim, Step
+from derivations.divergence import gibbs_f
+from derivations.gaussian_kl import standard_kl
 from derivations.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
 from derivations.moments import normal_pdf, standard_normal_pdf
 from derivations.symbols import b, m, mu, p_x, p_xgz, p_z, q_zx, s, sigma, t, tau, w, x, z
@@ -19,15 +21,11 @@ from derivations.symbols import b, m, mu, p_x, p_xgz, p_z, q_zx, s, sigma, t, ta
 EXPECTED_LOG_LIKELIHOOD = (
     -((x - w * mu - b) ** 2 + w**2 * sigma**2) / (2 * s**2) - sp.log(2 * sp.pi * s**2) / 2
 )
-#: +KL(N(mu, sigma^2) || N(0, 1)) (Kingma & Welling 2013, App. B): the regulariser, in nats.
-KL_TO_PRIOR = (mu**2 + sigma**2 - 1) / 2 - sp.log(sigma)
+#: +KL(N(mu, sigma^2) || N(0, 1)) (Kingma & Welling 2013, App. B): the regulariser, in nats; the closed form
+#: that ``gaussian-kl-standard`` derives from its integral.
+KL_TO_PRIOR = standard_kl(mu, sigma)
 #: ELBO(mu, sigma) = E_q[log p(x|z)] - KL(q || p(z)) (Kingma & Welling 2013, eq. (3)); the loss is -ELBO.
 ELBO = EXPECTED_LOG_LIKELIHOOD - KL_TO_PRIOR
-
-
-def gibbs_f(ratio: sp.Expr) -> sp.Expr:
-    """f(t) = t - 1 - log t: nonnegative for t > 0, zero only at t = 1 (proved in ``elbo-bound``)."""
-    return ratio - 1 - sp.log(ratio)
 
 
 #: +KL(N(mu, sigma^2) || N(m, tau^2)) = (mu - m)^2 / (2 tau^2) + f(sigma^2 / tau^2) / 2, in nats.
