@@ -93,12 +93,7 @@ def impl_item(i: ImplView) -> str:
 
 
 def claim(c: ClaimView) -> str:
-    extra = "".join(
-        "<li>"
-        + "; ".join(f"{html.escape(str(k))}: {html.escape(str(v))}" for k, v in e.items() if k != "kind")
-        + "</li>"
-        for e in c.extra_evidence
-    )
+    extra = "".join(f"<li>{html.escape(line)}</li>" for line in c.evidence_lines)
     refs = "".join(f"<li>{html.escape(ref)}</li>" for ref in c.references)
     times = f"; lecture {html.escape(', '.join(c.lecture_times))}" if c.lecture_times else ""
     return (

@@ -99,10 +99,7 @@ def claim(c: ClaimView) -> list[str]:
         lines += [f"- Computed by `{v.name}`: {esc(v.summary)}{checked}"]
     if not c.impl:
         lines += ["- No impl function computes this claim."]
-    lines += [
-        "- Evidence: " + "; ".join(f"{esc(str(k))}: {esc(str(v))}" for k, v in e.items())
-        for e in c.extra_evidence
-    ]
+    lines += [f"- Empirical evidence (never changes the status): {esc(line)}" for line in c.evidence_lines]
     lines += [f"- Source: {esc(ref)}" for ref in c.references]
     return [*lines, ""]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from derivations import report_impl
 from derivations.report_impl import ImplView
-from derivations.report_parts import Figure, Question, Table
+from derivations.report_parts import Figure, Question, Table, fmt
 
 STATUSES = ("proved", "checked-numerically", "refuted", "failed")
 #: A step's relation (``Step.relation``) as LaTeX.
@@ -57,6 +57,22 @@ class ClaimView:
     @property
     def failed_steps(self) -> tuple[StepView, ...]:
         return tuple(s for s in self.steps if s.status == "failed")
+
+    @property
+    def evidence_lines(self) -> tuple[str, ...]:
+        """Each non-step evidence entry in one line: ``metric = value (source, date, ...)`` for the
+        empirical entries of ``experiments.evidence``, else its ``key: value`` pairs."""
+        lines = []
+        for e in self.extra_evidence:
+            rest = {
+                k: v for k, v in e.items() if k not in ("kind", "metric", "value") and v not in (None, "")
+            }
+            about = ", ".join(f"{k} {fmt(v)}" for k, v in rest.items())
+            if "metric" in e and "value" in e:
+                lines.append(f"{e['metric']} = {fmt(e['value'])}" + (f" ({about})" if about else ""))
+            else:
+                lines.append("; ".join(f"{k}: {fmt(v)}" for k, v in e.items() if k != "kind"))
+        return tuple(lines)
 
 
 @dataclasses.dataclass(frozen=True)

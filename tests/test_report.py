@@ -21,7 +21,6 @@ from derivations.core import Claim, Step
 from derivations.moments import standard_normal_pdf
 from derivations.report_bench import CASE
 from derivations.report_html import render_html
-from derivations.report_mathml import math
 from derivations.report_md import esc, render_markdown, text
 from derivations.symbols import u
 
@@ -102,22 +101,25 @@ def test_failed_claim_comes_first_in_red_with_the_failed_step_and_both_sides(
 
 def test_every_formula_is_mathml_and_no_latex_is_left(document: dict[str, Any], tmp_path: Path) -> None:
     page = render_html(report.build(document, tmp_path), lambda f: f.path.name)
-    formulas = sum(1 + len(c["evidence"]) for c in document["claims"]) + 2 * 2  # failed sides: alert + claim
+    steps = sum(1 for c in document["claims"] for e in c["evidence"] if "lhs" in e)
+    formulas = len(document["claims"]) + steps + 2 * 2  # the failed step's sides: in the alert and the claim
     assert page.count("<math ") == formulas
     body = re.sub(r"<style>.*?</style>|<math .*?</math>", "", page, flags=re.S)
     assert not re.search(r"\$|\\[A-Za-z(\[]", body), "raw LaTeX outside MathML"
 
 
-def test_operators_latex2mathml_lacks_are_rewritten() -> None:
-    assert "unconverted" not in math(r"\arg\min_{\mu} f(\mu)")
-    assert "<mo>arg</mo>" in math(r"\arg\max_{x} g")
-
-
-def test_unconvertible_latex_is_flagged_not_dropped() -> None:
-    assert "unconverted" in math(r"\begin{aligned} a &= b \end{aligned}")
-    out = math(r"\notacommand{x} + 1")
-    assert 'class="unconverted"' in out
-    assert r"\notacommand{x} + 1" in out
+def test_empirical_evidence_is_one_line_beside_the_proof(document: dict[str, Any], tmp_path: Path) -> None:
+    entry = {
+        "kind": "empirical",
+        "source": "experiments/results/ablation.json",
+        "metric": "gap.min",
+        "value": 0.2051,
+    }
+    record = {**document["claims"][0], "evidence": [*document["claims"][0]["evidence"], entry]}
+    r = report.build({**document, "claims": [record]}, tmp_path)
+    line = "gap.min = 0.2051 (source experiments/results/ablation.json)"
+    assert f"<li>{line}</li>" in render_html(r, str)
+    assert esc(line) in render_markdown(r, str)
 
 
 def test_site_is_self_contained_and_figures_are_copied(document: dict[str, Any], tmp_path: Path) -> None:
