@@ -81,72 +81,64 @@ def verdict(
     return f"{name}: MISSED by {abs(value / bound - 1):.0%} ({value:.2f} against {bound}); {why}"
 
 
-def headline(records: Sequence[Record], shape: str) -> dict[str, float | None]:
-    """reparameterize_kl fwdbwd on cpu float32 at ``shape``: impl's time / floor, the noise's share of the
-    floor, and every other implementation's time / impl's time."""
-    by = index(records)
-    case: Key = ("reparameterize_kl", "fwdbwd", shape, "cpu", "float32")
-    mine = by.get((case, "impl"))
-    out: dict[str, float | None] = {
-        "ratio": mine["ratio_to_floor"] if mine else None,
-        "noise_share": mine["floor_normal_s"] / mine["floor_s"] if mine else None,
-    }
-    for impl in IMPLS[1:]:
-        other = by.get((case, impl))
-        out[impl] = other["min_s"] / mine["min_s"] if mine and other else None
-    return out
+def headline(records: Sequence[Record], shape: str, impl: str) -> Record | None:
+    """The record of reparameterize_kl forward + backward, CPU float32, at ``shape`` by ``impl``."""
+    return index(records).get((("reparameterize_kl", "fwdbwd", shape, "cpu", "float32"), impl))
 
 
-def targets(records: Sequence[Record], env: dict[str, str]) -> list[str]:
-    """The issue's targets for this CPU (default allocator) and for CUDA, each met or missed by how much."""
-    big, small = headline(records, "65536x512"), headline(records, "128x20")
+def speedup(records: Sequence[Record], shape: str, other: str) -> float | None:
+    """``other``'s time / impl's time for the headline kernel at ``shape`` (None if either is missing)."""
+    mine, theirs = headline(records, shape, "impl"), headline(records, shape, other)
+    return theirs["min_s"] / mine["min_s"] if mine and theirs else None
+
+
+def why(records: Sequence[Record], shape: str, tuned: Sequence[Record]) -> str:
+    """The measured facts behind a missed CPU target: the times, the floor's parts, the tuned allocator."""
+    hits = {impl: headline(records, shape, impl) for impl in IMPLS}
+    mine = hits["impl"]
+    if mine is None:
+        return ""
+    times = ", ".join(f"{impl} {fmt_s(r['min_s'])}" for impl, r in hits.items() if r)
+    parts = f"floor {fmt_s(mine['floor_s'])} = noise {fmt_s(mine['floor_normal_s'])}"
+    parts += f" + copy {fmt_s(mine['floor_copy_s'])}"
+    other = headline(tuned, shape, "impl")
+    alloc = f"; impl with the tuned allocator {fmt_s(other['min_s'])}" if other else ""
+    return f"{times}; {parts}{alloc}"
+
+
+def targets(records: Sequence[Record], tuned: Sequence[Record] = ()) -> list[str]:
+    """The issue's targets for this CPU and for CUDA, each met or missed by how much, with the figures
+    that say why (``tuned``: records of a tuned-allocator run, for comparison)."""
     le, ge = (lambda v, b: v <= b), (lambda v, b: v >= b)
-    faults = (
-        "fresh tensors are page-faulted in (default glibc)" if env.get("allocator") == "default glibc" else ""
-    )
-    share = f"normal noise is {big['noise_share']:.0%} of the floor" if big["noise_share"] is not None else ""
-    why = "; ".join(w for w in (faults, share, "see README 'Benchmarks'") if w)
+    big, small = "65536x512", "128x20"
+    mine = headline(records, big, "impl")
     name = "impl reparameterize_kl fwdbwd"
+    at_big, at_small = why(records, big, tuned), why(records, small, tuned)
     lines = [
-        verdict(f"{name} 65536x512: time / floor <= 1.5", big["ratio"], 1.5, le, why),
-        verdict(f"{name} 65536x512: eager time / impl time >= 3", big["eager"], 3, ge, why),
-        verdict(f"{name} 65536x512: distributions time / impl time >= 6", big["distributions"], 6, ge, why),
         verdict(
-            f"{name} 128x20: eager time / impl time >= 3",
-            small["eager"],
-            3,
-            ge,
-            "per-call overhead (dispatch, autograd) dominates at 2560 elements; see README 'Benchmarks'",
+            f"{name} {big}: time / floor <= 1.5", mine["ratio_to_floor"] if mine else None, 1.5, le, at_big
         ),
-    ]
-    cuda = [
-        r
-        for r in records
-        if r["device"] == "cuda"
-        and r["impl"] == "impl"
-        and r["kernel"] == "reparameterize_kl"
-        and r["elements"] >= 16_000_000
-    ]
-    worst = min((r["effective_gbps"] / r["copy_gbps"] for r in cuda), default=None)
-    lines.append(
+        verdict(f"{name} {big}: eager / impl >= 3", speedup(records, big, "eager"), 3, ge, at_big),
         verdict(
-            "CUDA impl reparameterize_kl, >= 16M elements: GB/s / copy GB/s >= 0.8",
-            worst,
-            0.8,
-            ge,
-            "more bytes or kernel launches than the traffic model",
-        )
-    )
+            f"{name} {big}: distributions / impl >= 6", speedup(records, big, "distributions"), 6, ge, at_big
+        ),
+        verdict(f"{name} {small}: eager / impl >= 3", speedup(records, small, "eager"), 3, ge, at_small),
+    ]
+    cuda = [r for r in records if r["device"] == "cuda" and r["impl"] == "impl"
+            and r["kernel"] == "reparameterize_kl" and r["elements"] >= 16_000_000]  # fmt: skip
+    worst = min((r["effective_gbps"] / r["copy_gbps"] for r in cuda), default=None)
+    lines.append(verdict("CUDA impl reparameterize_kl, >= 16M elements: GB/s / copy GB/s >= 0.8", worst, 0.8,
+                         ge, "more bytes or kernel launches than the traffic model"))  # fmt: skip
     return lines
 
 
-def render(records: Sequence[Record], env: dict[str, str]) -> str:
+def render(records: Sequence[Record], env: dict[str, str], tuned: Sequence[Record] = ()) -> str:
     """The whole summary: environment, the table of time (time / floor), and the targets."""
     lines = [
         "VAE kernel benchmarks: min time per call (time / floor); "
         + ", ".join(f"{k} {v}" for k, v in env.items())
     ]
-    lines += [*table(records), "", "Targets (issue 4), CPU figures from this run:", *targets(records, env)]
+    lines += [*table(records), "", "Targets (issue 4), CPU figures from this run:", *targets(records, tuned)]
     if env.get("planted_slowdown", "none") != "none":
         lines.append(
             f"WARNING: planted slowdown active for {env['planted_slowdown']}: not a real measurement"
@@ -167,9 +159,11 @@ def from_json(path: Path) -> tuple[list[Record], dict[str, str]]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("json", type=Path, help="a --benchmark-json file from pytest benchmarks")
+    parser.add_argument("--tuned", type=Path, help="a tuned-allocator run's JSON, quoted where targets miss")
     parser.add_argument("--out", type=Path, help="also write the summary here")
     args = parser.parse_args(argv)
-    text = render(*from_json(args.json))
+    tuned = from_json(args.tuned)[0] if args.tuned else []
+    text = render(*from_json(args.json), tuned)
     print(text, end="")
     if args.out:
         args.out.write_text(text)
