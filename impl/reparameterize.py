@@ -1,8 +1,8 @@
 """The reparameterisation trick, z = mu + exp(logvar / 2) * eps, alone and fused with the KL.
 
-Kingma & Welling (2013), Section 2.4 and eq. (10): z = g_phi(eps, x) = mu + sigma * eps with
-eps ~ N(0, I), so z ~ N(mu, diag sigma^2) (ledger claim ``reparameterisation-distribution``) and
-gradients flow through z pathwise (``reparameterisation-gradient``): dz/dmu = 1, dz/dlogvar = sigma eps / 2.
+Kingma & Welling (2013), Section 2.4 and eq. (10): z = mu + sigma * eps with eps ~ N(0, I), so
+z ~ N(mu, diag sigma^2) (ledger claim ``reparameterisation-distribution``) and gradients flow through z
+pathwise (``reparameterisation-gradient``): dz/dmu = 1, dz/dlogvar = sigma eps / 2, dz/deps = sigma.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import torch
 from torch import Tensor
 
 from impl import _checks
-from impl.kl import _UPCAST, _batch_view, kl_and_expm1
+from impl._compile import call, uses_compiled
+from impl.kl import UPCAST, batch_view, coefficients, expm1_minus_x, kl_terms
 
 
 def _noise(mu: Tensor, logvar: Tensor, eps: Tensor | None, generator: torch.Generator | None) -> Tensor:
-    """Checked inputs; returns eps ~ N(0, I) of mu's shape, drawn with ``generator`` when not given."""
+    """Checks the inputs; returns eps, or eps ~ N(0, I) of mu's shape drawn with ``generator``."""
     _checks.batched_float("mu", mu)
     _checks.same_shape("logvar", logvar, "mu", mu)
     if eps is None:
@@ -28,42 +29,51 @@ def _noise(mu: Tensor, logvar: Tensor, eps: Tensor | None, generator: torch.Gene
 def reparameterize(
     mu: Tensor, logvar: Tensor, eps: Tensor | None = None, *, generator: torch.Generator | None = None
 ) -> Tensor:
-    """z = mu + exp(logvar / 2) * eps, elementwise, of mu's shape (B, ...); plain autograd ops.
+    """z = mu + exp(logvar / 2) * eps, of mu's shape (B, ...), with plain autograd ops.
 
-    eps ~ N(0, I) is drawn with ``generator`` (bit-identical z for the same seed on the same machine) when
-    not given. Units: those of mu. Raises TypeError/ValueError on non-floating or mismatched inputs.
+    eps ~ N(0, I) is drawn with ``generator`` when not given: the same seed gives bit-identical z on the
+    same machine. TypeError/ValueError name a non-floating or mismatched argument.
     """
     eps = _noise(mu, logvar, eps, generator)
     return torch.addcmul(mu, torch.exp(0.5 * logvar), eps)
 
 
+def _forward(mu: Tensor, logvar: Tensor, eps: Tensor, coeffs: tuple[Tensor, ...], save: bool) -> tuple:
+    noise = torch.mul(logvar, 0.5).exp_().mul_(eps)  # sigma * eps, in one fresh buffer
+    kl, e = kl_terms(mu, logvar, coeffs)
+    return mu + noise, kl, (noise, e) if save else ()
+
+
+def _backward(
+    g_z: Tensor, g_kl: Tensor, mu: Tensor, logvar: Tensor, eps: Tensor, coeffs: tuple, saved: tuple
+) -> tuple:
+    noise, e = saved or (torch.exp(0.5 * logvar) * eps, expm1_minus_x(logvar, coeffs)[1])
+    g = batch_view(g_kl, mu)
+    return torch.addcmul(g_z, g, mu), torch.mul(g_z, noise).addcmul_(g, e).mul_(0.5)
+
+
 class _ReparameterizeKL(torch.autograd.Function):
-    """z and KL in one pass. Backward (pathwise, with the KL's analytic gradient):
+    """z and the KL in one pass. Backward, pathwise plus the KL's analytic gradient:
 
     dL/dmu = g_z + g_kl mu,   dL/dlogvar = (g_z sigma eps + g_kl expm1(logvar)) / 2,   dL/deps = g_z sigma.
-    Saves mu, sigma * eps and expm1(logvar); sigma is recomputed only if eps needs a gradient.
+    Eagerly it saves sigma * eps and expm1(logvar); compiled (large inputs) it recomputes them from eps.
     """
 
     @staticmethod
     def forward(
         ctx: torch.autograd.function.FunctionCtx, mu: Tensor, logvar: Tensor, eps: Tensor
     ) -> tuple[Tensor, Tensor]:
-        noise = torch.mul(logvar, 0.5).exp_().mul_(eps)  # sigma * eps, in one fresh buffer
-        z = mu + noise
-        kl, e = kl_and_expm1(mu, logvar)
-        ctx.save_for_backward(mu, logvar, noise, e)
+        compiled, coeffs = uses_compiled(mu), coefficients(mu.dtype, mu.device)
+        z, kl, saved = call(_forward, compiled, mu, logvar, eps, coeffs, not compiled)
+        ctx.save_for_backward(mu, logvar, eps, *saved)
         return z, kl
 
     @staticmethod
-    def backward(
-        ctx: torch.autograd.function.FunctionCtx, g_z: Tensor, g_kl: Tensor
-    ) -> tuple[Tensor | None, ...]:
-        mu, logvar, noise, e = ctx.saved_tensors  # type: ignore[attr-defined]
-        g = _batch_view(g_kl, mu)
-        need_mu, need_logvar, need_eps = ctx.needs_input_grad  # type: ignore[attr-defined]
-        g_mu = torch.addcmul(g_z, g, mu) if need_mu else None
-        g_logvar = torch.mul(g_z, noise).addcmul_(g, e).mul_(0.5) if need_logvar else None
-        g_eps = g_z * torch.exp(0.5 * logvar) if need_eps else None
+    def backward(ctx: torch.autograd.function.FunctionCtx, g_z: Tensor, g_kl: Tensor) -> tuple:
+        mu, logvar, eps, *saved = ctx.saved_tensors  # type: ignore[attr-defined]
+        coeffs = coefficients(mu.dtype, mu.device)
+        g_mu, g_logvar = call(_backward, uses_compiled(mu), g_z, g_kl, mu, logvar, eps, coeffs, tuple(saved))
+        g_eps = g_z * torch.exp(0.5 * logvar) if ctx.needs_input_grad[2] else None  # type: ignore[attr-defined]
         return g_mu, g_logvar, g_eps
 
 
@@ -72,12 +82,12 @@ def reparameterize_kl(
 ) -> tuple[Tensor, Tensor]:
     """(z, kl): ``reparameterize`` and ``gaussian_kl`` in one pass with an analytic backward.
 
-    z: mu + exp(logvar / 2) * eps, shape of mu. kl: +KL(N(mu, diag exp(logvar)) || N(0, I)) in nats,
-    summed over every dim but the first, shape (B,); same values and accuracy as ``gaussian_kl``.
-    float16/bfloat16 are computed in float32 and returned in the input dtype.
+    z = mu + exp(logvar / 2) * eps, of mu's shape, with eps drawn as by ``reparameterize`` (same seed, same z
+    up to rounding); kl = +KL(N(mu, diag exp(logvar)) || N(0, I)) in nats per sample, shape (B,), with the
+    accuracy of ``gaussian_kl``. float16/bfloat16 are computed in float32 and returned in the input dtype.
     """
     eps = _noise(mu, logvar, eps, generator)
-    if mu.dtype in _UPCAST:
+    if mu.dtype in UPCAST:
         z, kl = _ReparameterizeKL.apply(mu.float(), logvar.float(), eps.float())
         return z.to(mu.dtype), kl.to(mu.dtype)
     z, kl = _ReparameterizeKL.apply(mu, logvar, eps)

@@ -1,0 +1,41 @@
+"""torch.compile where it pays: the fused kernels on tensors of ``COMPILE_FROM`` elements or more.
+
+Measured on a shared 2-core CPU (../shared/PERF_NOTES.md): a compiled kernel costs 0.1-0.15 ms per call in
+guards and dispatch, more than the work at (128, 20), and wins from about (4096, 256) up, where one fused
+loop replaces a dozen passes over freshly faulted-in memory. Below the threshold, or where compiling fails
+(no C compiler, no Triton), the same Python function runs eagerly: the results agree to rounding.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+#: Elements from which the compiled kernels are used; set it to ``float("inf")`` to stay eager.
+COMPILE_FROM: float = 1 << 20
+_compiled: dict[Callable[..., Any], Callable[..., Any]] = {}
+_failed: list[str] = []
+
+
+def uses_compiled(t: torch.Tensor) -> bool:
+    """Whether a kernel on ``t`` runs compiled (large enough, and compiling has not failed here)."""
+    return t.numel() >= COMPILE_FROM and not _failed
+
+
+def call(fn: Callable[..., Any], compiled: bool, *args: Any) -> Any:
+    """``fn(*args)``, through ``torch.compile(fn, dynamic=True)`` if ``compiled``; falls back to eager for
+    good (with a RuntimeWarning) if compiling fails."""
+    if compiled and not _failed:
+        try:
+            if fn not in _compiled:
+                _compiled[fn] = torch.compile(fn, dynamic=True)
+            return _compiled[fn](*args)
+        except Exception as err:  # the compiler or its toolchain, not the math: eager computes the same
+            _failed.append(repr(err))
+            warnings.warn(
+                f"impl: torch.compile failed, using eager kernels ({err!r:.200})", RuntimeWarning, 2
+            )
+    return fn(*args)
