@@ -1,7 +1,6 @@
-"""Argument checks that read only shapes and dtypes, so they cost nothing on the hot path.
+"""Argument checks that read only shapes and dtypes (free on the hot path), except ``unit_interval``.
 
-Each raises TypeError (wrong kind or dtype) or ValueError (wrong shape or value) naming the argument and
-what was expected; a silent number from a bad input is the failure these exist to prevent.
+Each raises TypeError (wrong kind or dtype) or ValueError (wrong shape or value) naming the argument.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from torch import Tensor
 
 
 def batched_float(name: str, t: object) -> Tensor:
-    """``t`` as a floating tensor of shape (B, ...) with at least 2 dims, batch first."""
+    """``t`` if it is a floating tensor of shape (B, ...) with at least 2 dims."""
     if not isinstance(t, Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
     if not t.is_floating_point():
@@ -24,20 +23,16 @@ def batched_float(name: str, t: object) -> Tensor:
 
 
 def same_shape(name: str, t: object, ref_name: str, ref: Tensor) -> Tensor:
-    """``t`` as a floating tensor with the shape, dtype and device of ``ref``."""
+    """``t`` if it is a floating tensor with the shape, dtype and device of ``ref``."""
     t = batched_float(name, t)
     if t.shape != ref.shape:
         raise ValueError(f"{name} must have the shape of {ref_name} {tuple(ref.shape)}, got {tuple(t.shape)}")
     if t.dtype != ref.dtype or t.device != ref.device:
-        raise TypeError(
-            f"{name} must have the dtype and device of {ref_name} ({ref.dtype}, {ref.device}), "
-            f"got ({t.dtype}, {t.device})"
-        )
+        raise TypeError(f"{name} must have the dtype and device of {ref_name} ({ref.dtype}, {ref.device})")
     return t
 
 
 def choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
-    """``value`` if it is one of ``allowed``."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
     return str(value)
@@ -53,8 +48,7 @@ def real(name: str, value: object, *, nonnegative: bool = False) -> float:
 
 
 def unit_interval(name: str, t: Tensor) -> None:
-    """Raise ValueError unless every element of ``t`` lies in [0, 1] (the one check that reads values)."""
-    if t.numel():
-        lo, hi = (float(m) for m in torch.aminmax(t.detach()))
-        if not (lo >= 0 and hi <= 1):  # NaN fails too
-            raise ValueError(f"{name} must lie in [0, 1] (Bernoulli targets), got values in [{lo}, {hi}]")
+    """ValueError unless every element of ``t`` lies in [0, 1]: one min/max pass over the values."""
+    lo, hi = (float(m) for m in torch.aminmax(t.detach())) if t.numel() else (0.0, 0.0)
+    if not (lo >= 0 and hi <= 1):  # NaN fails too
+        raise ValueError(f"{name} must lie in [0, 1] (Bernoulli targets), got values in [{lo}, {hi}]")

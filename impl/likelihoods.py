@@ -27,10 +27,9 @@ class _BernoulliNLL(torch.autograd.Function):
 
         (1 - x) max(l, 0) + x max(-l, 0) + log(1 + e^{-|l|}).
 
-    The first two are ``lerp(max(l, 0), max(-l, 0), x)``, which computes start + x (end - start) for
-    x < 0.5 and end - (1 - x)(end - start) otherwise: never a difference of nearly equal numbers.
-    Three fresh buffers, the rest in place (each fresh (128, 784) buffer is faulted in anew: PERF_NOTES).
-    Backward: sigmoid(l) - x for l, -l for x.
+    The first two are ``lerp(max(l, 0), max(-l, 0), x)``: start + x (end - start) for x < 0.5, else
+    end - (1 - x)(end - start), never a difference of nearly equal numbers. Three fresh buffers, the rest
+    in place (fresh buffers are faulted in anew: PERF_NOTES). Backward: sigmoid(l) - x for l, -l for x.
     """
 
     @staticmethod
@@ -68,21 +67,19 @@ def gaussian_nll(x_hat: Tensor, x: Tensor, logvar_x: float | Tensor = 0.0) -> Te
     """-log N(x | x_hat, diag exp(logvar_x)) in nats, with its constant, summed over every dim but the first.
 
     Per element 1/2 ((x - x_hat)^2 e^{-logvar_x} + logvar_x + log 2 pi) (K&W 2013, Appendix C.2); shape (B,).
-    logvar_x: a float or a tensor broadcastable to x (a learned decoder variance). Plain autograd ops.
+    logvar_x: a float or a floating tensor broadcastable to x (a learned decoder variance). Plain autograd.
     """
     _checks.batched_float("x_hat", x_hat)
     _checks.same_shape("x", x, "x_hat", x_hat)
-    d = x.numel() // max(x.shape[0], 1)  # dims summed per sample
     if isinstance(logvar_x, Tensor):
         if not logvar_x.is_floating_point():
             raise TypeError(f"logvar_x must have a floating dtype, got {logvar_x.dtype}")
-        try:
-            fits = torch.broadcast_shapes(logvar_x.shape, x.shape) == x.shape
-        except RuntimeError:
-            fits = False
-        if not fits:
+        pairs = zip(reversed(logvar_x.shape), reversed(x.shape), strict=False)
+        if logvar_x.dim() > x.dim() or any(a not in (1, b) for a, b in pairs):
             raise ValueError(f"logvar_x must broadcast to x {tuple(x.shape)}, got {tuple(logvar_x.shape)}")
-        terms = (x - x_hat).square() * torch.exp(-logvar_x) + logvar_x
-        return _sum_but_batch(terms).add_(d * _LOG_2PI).mul_(0.5)
-    lv = _checks.real("logvar_x", logvar_x)
-    return _sum_but_batch((x - x_hat).square()).mul_(0.5 * math.exp(-lv)).add_(0.5 * d * (lv + _LOG_2PI))
+        precision: Tensor | float = torch.exp(-logvar_x)
+    else:
+        logvar_x = _checks.real("logvar_x", logvar_x)
+        precision = math.exp(-logvar_x)
+    terms = (x - x_hat).square() * precision + logvar_x
+    return _sum_but_batch(terms).add_(x.shape[1:].numel() * _LOG_2PI).mul_(0.5)

@@ -80,14 +80,12 @@ def iwae_bound(
     *,
     dim: int = 0,
 ) -> Tensor:
-    """The importance-weighted bound L_K = log (1/K) sum_k p(x, z_k) / q(z_k|x) (Burda et al. 2015, eq. 8).
+    """L_K = log (1/K) sum_k p(x, z_k) / q(z_k|x), z_k ~ q (Burda et al. 2015, eq. 8): nats, ``dim`` reduced.
 
-    Three ways to call it, K samples along ``dim``:
-      ``iwae_bound(log_w)``: log-weights log p(x, z_k) - log q(z_k|x);
-      ``iwae_bound(log_p, log_q)``: the two log-densities as tensors of one shape;
-      ``iwae_bound(log_p_fn, log_q_fn, z)``: callables evaluated at the samples z_k ~ q (K along ``dim``).
-    Returns logsumexp(log_w, dim) - log K in nats, ``dim`` reduced. L_1 is the ELBO; L_K rises to
-    log p(x) as K grows (Burda et al., Theorem 1). Raises ValueError/TypeError on inconsistent arguments.
+    ``iwae_bound(log_w)``: log-weights log p(x, z_k) - log q(z_k|x), K of them along ``dim``;
+    ``iwae_bound(log_p, log_q)``: the two log-densities as tensors of one shape;
+    ``iwae_bound(log_p_fn, log_q_fn, z)``: callables evaluated at the samples z (K along ``dim``).
+    Computed as logsumexp(log_w, dim) - log K. L_1 is the ELBO; E[L_K] rises to log p(x) with K (Theorem 1).
     """
     if callable(log_p) or callable(log_q):
         if not (callable(log_p) and callable(log_q) and isinstance(z, Tensor)):
@@ -97,11 +95,9 @@ def iwae_bound(
         raise ValueError("z is used only with callable log_p and log_q; pass log-density tensors without z")
     if not isinstance(log_p, Tensor) or not log_p.is_floating_point():
         raise TypeError(f"log_p must be a floating tensor or a callable, got {type(log_p).__name__}")
-    log_w = log_p
-    if log_q is not None:
-        if not isinstance(log_q, Tensor) or log_q.shape != log_p.shape:
-            raise ValueError(f"log_q must be a tensor of log_p's shape {tuple(log_p.shape)}")
-        log_w = log_p - log_q
+    if log_q is not None and (not isinstance(log_q, Tensor) or log_q.shape != log_p.shape):
+        raise ValueError(f"log_q must be a tensor of log_p's shape {tuple(log_p.shape)}")
+    log_w = log_p if log_q is None else log_p - log_q
     if log_w.dim() == 0 or log_w.shape[dim] == 0:
         raise ValueError(f"log-weights need a sample along dim {dim}, got shape {tuple(log_w.shape)}")
     return torch.logsumexp(log_w, dim=dim) - math.log(log_w.shape[dim])
