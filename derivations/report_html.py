@@ -132,7 +132,7 @@ def figure(f: Figure, href: Callable[[Figure], str]) -> str:
         f"<figure><img src='{html.escape(href(f))}' alt='{html.escape(f.path.stem)} figure'>"
         f"<figcaption>{caption}</figcaption></figure>"
         + "".join(map(table, f.tables))
-        + (f"<table class='metrics'><tbody>{metrics}</tbody></table>" if metrics else "")
+        + (f"<h3>run record</h3><table class='metrics'><tbody>{metrics}</tbody></table>" if metrics else "")
     )
 
 

@@ -119,6 +119,7 @@ def impl_view(name: str, root: Path, results: dict[str, str]) -> ImplView:
     target = _resolve(module_name, function) if module_name else None
     if target is None:
         return ImplView(name, False, f"does not resolve (no {function} in {module_name or 'any module'})", ())
-    summary = (inspect.getdoc(target) or "").split("\n\n")[0].replace("\n", " ")
+    first_paragraph = (inspect.getdoc(target) or "").split("\n\n")[0]
+    summary = first_paragraph.replace("\n", " ").replace("``", "")  # RST literals read as plain text
     tests = tests_using(target, name.split(".")[0], root / "tests")
     return ImplView(name, True, summary, tuple((t, results.get(t, "")) for t in tests))

@@ -115,7 +115,7 @@ def figure(f: Figure, href: Callable[[Figure], str]) -> list[str]:
     caption = [f"*{text(line)}*\n" for line in f.caption.splitlines()]
     tables = [line for t in f.tables for line in table(t)]
     return [f"![{esc(f.path.stem)} figure]({href(f)})", "", *caption, *tables] + (
-        ["| metric | value |", "|---|---|", *metrics, ""] if metrics else []
+        ["### run record", "", "| metric | value |", "|---|---|", *metrics, ""] if metrics else []
     )
 
 
