@@ -44,9 +44,9 @@ def expm1_minus_x(v: Tensor, coeffs: tuple[Tensor, ...]) -> tuple[Tensor, Tensor
     vv = v * v
     series = torch.addcmul(coeffs[1], coeffs[0], v)
     for c in coeffs[2:]:
-        series = torch.addcmul(c, series, v)
-    f = torch.where(vv < _SERIES_BELOW[v.dtype] ** 2, series.mul_(vv), torch.expm1(v) - v)
-    return f, f + v
+        torch.addcmul(c, series, v, out=series)  # in place: no fresh buffer per step
+    f = torch.expm1(v).sub_(v)
+    return torch.where(vv < _SERIES_BELOW[v.dtype] ** 2, series.mul_(vv), f, out=f), f + v
 
 
 def batch_view(g: Tensor, like: Tensor) -> Tensor:

@@ -12,6 +12,7 @@ import torch
 from torch import Tensor
 
 from impl import _checks
+from impl._compile import call, uses_compiled
 from impl.kl import batch_view
 
 _LOG_2PI = math.log(2 * math.pi)
@@ -21,6 +22,18 @@ def _sum_but_batch(t: Tensor) -> Tensor:
     return t.sum(dim=tuple(range(1, t.dim())))
 
 
+def _nll_forward(logits: Tensor, x: Tensor) -> Tensor:
+    pos = torch.relu(logits)  # max(l, 0)
+    neg = pos - logits  # max(-l, 0), exactly
+    terms = pos.lerp_(neg, x)
+    softplus = neg.mul_(-2).sub_(logits).exp_().log1p_()  # -2 max(-l, 0) - l = -|l|, exactly
+    return _sum_but_batch(terms).add_(_sum_but_batch(softplus))
+
+
+def _nll_backward(g_nll: Tensor, logits: Tensor, x: Tensor) -> Tensor:
+    return torch.sigmoid(logits).sub_(x).mul_(batch_view(g_nll, logits))
+
+
 class _BernoulliNLL(torch.autograd.Function):
     """-log Bern(x | sigmoid(l)) = softplus(l) - x l as a sum of non-negative terms, so nothing cancels
     (softplus(l) - x l returns 0 for x = 1, l = 30):
@@ -28,25 +41,21 @@ class _BernoulliNLL(torch.autograd.Function):
         (1 - x) max(l, 0) + x max(-l, 0) + log(1 + e^{-|l|}).
 
     The first two are ``lerp(max(l, 0), max(-l, 0), x)``: start + x (end - start) for x < 0.5, else
-    end - (1 - x)(end - start), never a difference of nearly equal numbers. Three fresh buffers, the rest
-    in place (fresh buffers are faulted in anew: PERF_NOTES). Backward: sigmoid(l) - x for l, -l for x.
+    end - (1 - x)(end - start), never a difference of nearly equal numbers. Eagerly two fresh buffers, the
+    rest in place (fresh buffers are faulted in anew: PERF_NOTES); compiled from COMPILE_FROM elements.
+    Backward: sigmoid(l) - x for l, -l for x.
     """
 
     @staticmethod
     def forward(ctx: torch.autograd.function.FunctionCtx, logits: Tensor, x: Tensor) -> Tensor:
-        pos = torch.relu(logits)  # max(l, 0)
-        neg = pos - logits  # max(-l, 0), exactly
-        softplus = torch.sub(logits, pos, alpha=2).exp_().log1p_()  # l - 2 max(l, 0) = -|l|
         ctx.save_for_backward(logits, x)
-        return _sum_but_batch(pos.lerp_(neg, x).add_(softplus))
+        return call(_nll_forward, uses_compiled(logits), logits, x)
 
     @staticmethod
     def backward(ctx: torch.autograd.function.FunctionCtx, g_nll: Tensor) -> tuple[Tensor | None, ...]:
         logits, x = ctx.saved_tensors  # type: ignore[attr-defined]
-        g = batch_view(g_nll, logits)
-        need_logits, need_x = ctx.needs_input_grad  # type: ignore[attr-defined]
-        g_logits = torch.sigmoid(logits).sub_(x).mul_(g) if need_logits else None
-        return g_logits, -logits * g if need_x else None
+        g_logits = call(_nll_backward, uses_compiled(logits), g_nll, logits, x)
+        return g_logits, -logits * batch_view(g_nll, logits) if ctx.needs_input_grad[1] else None  # type: ignore[attr-defined]
 
 
 def bernoulli_nll(logits: Tensor, x: Tensor) -> Tensor:

@@ -67,7 +67,7 @@ def neg_elbo(
     if mu.shape[0] != x.shape[0]:
         raise ValueError(f"mu must have x's batch size {x.shape[0]} in dim 0, got shape {tuple(mu.shape)}")
     nll = reconstruction_nll(x, decoder_out, likelihood)
-    return reduce(nll + beta * gaussian_kl(mu, logvar) if beta else nll, reduction)
+    return reduce(torch.add(nll, gaussian_kl(mu, logvar), alpha=beta) if beta else nll, reduction)
 
 
 LogDensity = Callable[[Tensor], Tensor]

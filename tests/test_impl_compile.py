@@ -7,14 +7,17 @@ import pytest
 import torch
 from conftest import GRAD_RTOL, RTOL, edge_grid, max_rel_err, mp_oracle
 
+from derivations.likelihoods import bernoulli_log_likelihood
 from derivations.logvar import standard_kl_logvar
-from impl import _compile, gaussian_kl, reparameterize_kl
+from impl import _compile, bernoulli_nll, gaussian_kl, reparameterize_kl
 
 KL_LOGVAR = mp_oracle(standard_kl_logvar, 2)
+BERNOULLI_NLL = mp_oracle(lambda x, l: -bernoulli_log_likelihood(x, l), 2)
 
 
 def run_all(mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) -> list[torch.Tensor]:
-    """z, kl and every gradient of reparameterize_kl, then kl and its gradients from gaussian_kl."""
+    """z, kl and every gradient of reparameterize_kl; kl and its gradients from gaussian_kl; the Bernoulli
+    NLL (logits mu, targets sigmoid(logvar)) and its gradient."""
     g = torch.Generator().manual_seed(0)
     mu, logvar = mu.clone().requires_grad_(), logvar.clone().requires_grad_()
     z, kl = reparameterize_kl(mu, logvar, eps)
@@ -24,11 +27,14 @@ def run_all(mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) -> list[t
     )
     grads = torch.autograd.grad((z, kl), (mu, logvar), (g_z, g_kl))
     kl_alone = gaussian_kl(mu, logvar)
-    return [z, kl, *grads, kl_alone, *torch.autograd.grad(kl_alone, (mu, logvar), g_kl)]
+    nll = bernoulli_nll(mu, torch.sigmoid(logvar.detach()))
+    return [
+        *(z, kl, *grads, kl_alone, *torch.autograd.grad(kl_alone, (mu, logvar), g_kl)),
+        *(nll, *torch.autograd.grad(nll, mu, g_kl)),
+    ]
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")  # by torch
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
 def test_compiled_kernels_agree_with_eager_and_with_the_claim(
     dtype: torch.dtype, monkeypatch: pytest.MonkeyPatch
@@ -42,10 +48,12 @@ def test_compiled_kernels_agree_with_eager_and_with_the_claim(
     assert not _compile._failed
     for actual, expected in zip(compiled, eager, strict=True):
         torch.testing.assert_close(actual, expected, rtol=GRAD_RTOL[dtype], atol=0)
-    expected_kl = [
-        KL_LOGVAR(m, v) for m, v in zip(mu.flatten().tolist(), logvar.flatten().tolist(), strict=True)
-    ]
-    assert max_rel_err(compiled[1], expected_kl) <= RTOL[dtype]
+    pairs = list(zip(mu.flatten().tolist(), logvar.flatten().tolist(), strict=True))
+    assert max_rel_err(compiled[1], [KL_LOGVAR(m, v) for m, v in pairs]) <= RTOL[dtype]
+    x = torch.sigmoid(logvar).flatten().tolist()
+    keep = [i for i, (m, _) in enumerate(pairs) if abs(m) <= 60]  # 50 digits resolve log(1 + e^l) - l there
+    expected_nll = [BERNOULLI_NLL(x[i], pairs[i][0]) for i in keep]
+    assert max_rel_err(compiled[7][keep], expected_nll) <= RTOL[dtype]
 
 
 def test_failed_compile_falls_back_to_eager_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
