@@ -71,16 +71,21 @@ def report(session: nox.Session) -> None:
 TUNED_ALLOCATOR = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184"
 
 
+def allocator(session: nox.Session) -> tuple[str, dict[str, str], list[str]]:
+    """("tuned" or "default", bench_env() plus GLIBC_TUNABLES if posargs say --tuned-allocator, the rest)."""
+    tuned = "--tuned-allocator" in session.posargs
+    env = {**bench_env(), **({"GLIBC_TUNABLES": TUNED_ALLOCATOR} if tuned else {})}
+    return "tuned" if tuned else "default", env, [a for a in session.posargs if a != "--tuned-allocator"]
+
+
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Kernel benchmarks against the hardware floor; -- --tuned-allocator for the glibc tunables."""
     install(session, "bench")
-    tuned = "--tuned-allocator" in session.posargs
-    env = {**bench_env(), **({"GLIBC_TUNABLES": TUNED_ALLOCATOR} if tuned else {})}
-    name = "build/bench-" + ("tuned" if tuned else "default")
+    name, env, posargs = allocator(session)
     os.makedirs("build", exist_ok=True)
-    args = [f"--benchmark-json={name}.json", f"--bench-summary={name}.txt", "--benchmark-columns=min,median"]
-    posargs = [a for a in session.posargs if a != "--tuned-allocator"]
+    out = f"build/bench-{name}"
+    args = [f"--benchmark-json={out}.json", f"--bench-summary={out}.txt", "--benchmark-columns=min,median"]
     session.run("pytest", "benchmarks", *args, *posargs, env=env)
 
 
@@ -100,9 +105,10 @@ def bench_compare(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench_scaling(session: nox.Session) -> None:
-    """Time against elements (1e4 to 1e8) per implementation: benchmarks/results/scaling.{csv,png,txt}."""
+    """Time against elements (1e4 to 1e8) per implementation: benchmarks/results/scaling-*.{csv,png,txt}."""
     install(session, "bench")
-    session.run("python", "benchmarks/scaling.py", *session.posargs, env=bench_env())
+    _, env, posargs = allocator(session)
+    session.run("python", "benchmarks/scaling.py", *posargs, env=env)
 
 
 @nox.session(python=PYTHON)

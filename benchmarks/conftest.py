@@ -56,6 +56,12 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
     machine_info["vae_bench"] = summary.environment()
 
 
+def pytest_benchmark_update_json(config: pytest.Config, benchmarks: Any, output_json: dict[str, Any]) -> None:
+    """Keep the statistics, drop the per-round timings (up to 20 000 per case): results stay small."""
+    for bench in output_json["benchmarks"]:
+        bench["stats"].pop("data", None)
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     records = config.stash[RECORDS]
     if records:
