@@ -38,15 +38,17 @@ def expm1_minus_x(v: Tensor, coeffs: tuple[Tensor, ...]) -> tuple[Tensor, Tensor
     """(f, e) = (e^v - 1 - v, e^v - 1) elementwise, each to a few ulp for every finite v (float32/float64).
 
     f: Horner's rule on the series for |v| < _SERIES_BELOW, expm1(v) - v above, chosen by ``torch.where``.
-    e = f + v, not expm1(v): compiled, Inductor's CPU code computes expm1 as exp - 1 (pytorch#189803), which
-    loses every digit near 0; there only the series branch is used.
+    e: f + v on the series side, expm1(v) above. Compiled, Inductor's CPU code computes expm1 as exp - 1
+    (pytorch#189803), which loses every digit near 0 but is accurate where it is used here.
     """
     vv = v * v
+    small = vv < _SERIES_BELOW[v.dtype] ** 2
     series = torch.addcmul(coeffs[1], coeffs[0], v)
     for c in coeffs[2:]:
         torch.addcmul(c, series, v, out=series)  # in place: no fresh buffer per step
-    f = torch.expm1(v).sub_(v)
-    return torch.where(vv < _SERIES_BELOW[v.dtype] ** 2, series.mul_(vv), f, out=f), f + v
+    e = torch.expm1(v)
+    f = torch.where(small, series.mul_(vv), e - v)
+    return f, torch.where(small, f + v, e)
 
 
 def batch_view(g: Tensor, like: Tensor) -> Tensor:
