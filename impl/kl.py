@@ -15,6 +15,7 @@ import math
 
 import torch
 from torch import Tensor
+from torch.autograd.function import once_differentiable
 
 from impl import _checks
 from impl._compile import call, uses_compiled
@@ -83,6 +84,7 @@ class _GaussianKL(torch.autograd.Function):
         return kl
 
     @staticmethod
+    @once_differentiable  # second derivatives: not provided, an error rather than a wrong number
     def backward(ctx: torch.autograd.function.FunctionCtx, g_kl: Tensor) -> tuple[Tensor, Tensor]:
         mu, logvar, *saved = ctx.saved_tensors  # type: ignore[attr-defined]
         coeffs = coefficients(mu.dtype, mu.device)

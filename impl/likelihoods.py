@@ -10,6 +10,7 @@ import math
 
 import torch
 from torch import Tensor
+from torch.autograd.function import once_differentiable
 
 from impl import _checks
 from impl._compile import call, uses_compiled
@@ -52,6 +53,7 @@ class _BernoulliNLL(torch.autograd.Function):
         return call(_nll_forward, uses_compiled(logits), logits, x)
 
     @staticmethod
+    @once_differentiable  # second derivatives: not provided, an error rather than a wrong number
     def backward(ctx: torch.autograd.function.FunctionCtx, g_nll: Tensor) -> tuple[Tensor | None, ...]:
         logits, x = ctx.saved_tensors  # type: ignore[attr-defined]
         g_logits = call(_nll_backward, uses_compiled(logits), g_nll, logits, x)

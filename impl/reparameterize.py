@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import torch
 from torch import Tensor
+from torch.autograd.function import once_differentiable
 
 from impl import _checks
 from impl._compile import call, uses_compiled
@@ -69,6 +70,7 @@ class _ReparameterizeKL(torch.autograd.Function):
         return z, kl
 
     @staticmethod
+    @once_differentiable  # second derivatives: not provided, an error rather than a wrong number
     def backward(ctx: torch.autograd.function.FunctionCtx, g_z: Tensor, g_kl: Tensor) -> tuple:
         mu, logvar, eps, *saved = ctx.saved_tensors  # type: ignore[attr-defined]
         coeffs = coefficients(mu.dtype, mu.device)
