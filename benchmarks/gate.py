@@ -24,9 +24,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from vae_kernels import SLOWDOWN_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 PLANTED = "reparameterize_kl"  # the kernel the self-test slows down
-SLOWDOWN_ENV = "VAE_BENCH_PLANTED_SLOWDOWN"
 # pytest-benchmark prints this (the planted run records its slowdown in machine_info); as a warning it
 # would be an error under the project's filterwarnings = error, raised before any benchmark runs.
 MACHINE_INFO_WARNING = (

@@ -1,8 +1,9 @@
 """The summary of a benchmark run: time / floor per case, and the issue's targets, met or missed by how much.
 
 Printed at the end of ``pytest benchmarks`` (conftest's ``pytest_terminal_summary``) and by
-``python benchmarks/summary.py RESULT.json [--out PATH]`` from a saved ``--benchmark-json``. Every ratio uses
-the minimum over rounds of both sides (noise on a shared machine only adds time).
+``python benchmarks/summary.py RESULT.json [--tuned TUNED.json] [--out PATH]`` from a saved
+``--benchmark-json``. Every ratio uses the minimum over rounds of both sides (noise on a shared machine
+only adds time).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from vae_kernels import IMPLS, SLOWDOWN_ENV
 
 Record = dict[str, Any]
-TUNED = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184"
 
 
 def environment() -> dict[str, str]:
@@ -29,7 +30,7 @@ def environment() -> dict[str, str]:
         "allocator": "tuned glibc (" + tunables + ")" if "mmap_max=0" in tunables else "default glibc",
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset)"),
         "cuda": torch.cuda.get_device_name() if torch.cuda.is_available() else "none",
-        "planted_slowdown": os.environ.get("VAE_BENCH_PLANTED_SLOWDOWN", "none"),
+        "planted_slowdown": os.environ.get(SLOWDOWN_ENV, "none"),
     }
 
 
@@ -41,7 +42,6 @@ def fmt_s(seconds: float) -> str:
 
 
 Key = tuple[str, str, str, str, str]  # (kernel, mode, shape, device, dtype)
-IMPLS = ("impl", "eager", "distributions", "compiled")
 
 
 def key(r: Record) -> Key:
