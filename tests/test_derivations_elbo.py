@@ -11,7 +11,7 @@ import scipy.stats
 import sympy as sp
 
 from derivations import elbo, linear_gaussian
-from derivations.check import check_claim, check_step
+from derivations.check import check_step
 from derivations.core import Step
 from derivations.elbo import ELBO, EXPECTED_LOG_LIKELIHOOD, KL_TO_GAUSSIAN, KL_TO_POSTERIOR, KL_TO_PRIOR
 from derivations.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
@@ -42,14 +42,6 @@ def quad(f: object) -> float:
 def assert_close(actual: float, expected: float) -> None:
     rtol, atol = TOL["float64"]
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
-
-
-@pytest.mark.parametrize(
-    "claim_id", ["marginal-likelihood", "kl-identity", "elbo-decomposition", "elbo-bound"]
-)
-def test_claim_is_proved_step_by_step(claim_id: str) -> None:
-    result = check_claim(CLAIMS[claim_id])
-    assert result.status == "proved", [(r.step.name, r.status, r.detail) for r in result.steps]
 
 
 # Planted wrong versions: (claim, step, label, wrong right side). The cheap steps get every kind of mistake.
