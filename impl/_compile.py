@@ -37,11 +37,14 @@ def _compiled_fn(fn: Callable[..., Any], parallel: bool) -> Callable[..., Any]:
 
 def call(fn: Callable[..., Any], compiled: bool, *args: Any) -> Any:
     """``fn(*args)``, through ``torch.compile`` if ``compiled``; eager for good (with a RuntimeWarning) if
-    compiling fails. torch's own DeprecationWarnings while compiling are not the caller's: silenced."""
+    compiling fails. torch's own warnings while compiling are not the caller's: silenced."""
     if compiled and not _failed:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
+                # Dynamo reads .grad of non-leaf inputs while tracing; under `-W error` that would abort
+                # compiling (found by tests/test_readme.py with pytest's filterwarnings = error).
+                warnings.filterwarnings("ignore", "The .grad attribute of a Tensor that is not a leaf")
                 size = max(a.numel() for a in args if isinstance(a, torch.Tensor))
                 return _compiled_fn(fn, size >= PARALLEL_FROM)(*args)
         except Exception as err:  # the compiler or its toolchain, not the math: eager computes the same
