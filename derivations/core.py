@@ -79,6 +79,13 @@ class Claim:
     references: tuple[str, ...] = ()
     impl: tuple[str, ...] = ()
 
+    def step(self, name: str) -> Step:
+        """The step called ``name``; KeyError names the claim and its steps if there is none."""
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(f"claim {self.id!r} has no step {name!r}; its steps: {[s.name for s in self.steps]}")
+
     @property
     def refutes(self) -> bool:
         """True when the claim states something false on purpose, to show it false."""

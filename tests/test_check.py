@@ -132,3 +132,12 @@ def test_side_that_cannot_be_evaluated_fails_cleanly() -> None:
     result = check_step(Step("opaque", lhs, sp.Integer(1), "test", tactics=()))
     assert result.status == "failed"
     assert "could not evaluate" in result.detail
+
+
+def test_claim_step_lookup_names_what_exists() -> None:
+    import pytest
+
+    claim = claim_of(second_moment(sp.Integer(1)))
+    assert claim.step("second-moment").rhs == 1
+    with pytest.raises(KeyError, match="second-moment"):
+        claim.step("no-such-step")

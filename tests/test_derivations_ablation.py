@@ -36,7 +36,7 @@ MODELS = [(0.7, 1.3, -0.2, 0.8), (-1.5, -0.6, 0.3, 1.7)]
 
 
 def step(claim_id: str, name: str) -> Step:
-    return next(st for st in CLAIMS[claim_id].steps if st.name == name)
+    return CLAIMS[claim_id].step(name)
 
 
 def test_the_modules_state_exactly_the_expected_claims() -> None:

@@ -26,7 +26,7 @@ POINTS = [(0.7, 1.3, -0.2, 0.8, 0.4, 0.6), (-1.5, -0.6, 0.3, 1.7, -1.0, 1.9), (2
 
 
 def step(claim_id: str, name: str) -> Step:
-    return next(st for st in CLAIMS[claim_id].steps if st.name == name)
+    return CLAIMS[claim_id].step(name)
 
 
 def numeric(expr: sp.Expr, point: tuple[float, ...]) -> float:

@@ -42,7 +42,7 @@ def assert_close(actual: object, expected: object, kind: str) -> None:
 
 
 def step(claim_id: str, name: str) -> Step:
-    return next(st for st in CLAIMS[claim_id].steps if st.name == name)
+    return CLAIMS[claim_id].step(name)
 
 
 def test_the_modules_state_exactly_the_expected_claims() -> None:
