@@ -11,16 +11,16 @@ from derivations.core import Claim
 
 #: Modules in the order a reader meets them: the model, the bound, the closed forms, the ablations.
 MODULES = (
-    "derivations.moments",
-    "derivations.linear_gaussian",
-    "derivations.elbo",
-    "derivations.divergence",
-    "derivations.gaussian_kl",
-    "derivations.logvar",
-    "derivations.likelihoods",
-    "derivations.reparameterization",
-    "derivations.ablation",
-    "derivations.roles",
+    "derivations.claims.moments",
+    "derivations.claims.linear_gaussian",
+    "derivations.claims.elbo",
+    "derivations.claims.divergence",
+    "derivations.claims.gaussian_kl",
+    "derivations.claims.logvar",
+    "derivations.claims.likelihoods",
+    "derivations.claims.reparameterization",
+    "derivations.claims.ablation",
+    "derivations.claims.roles",
 )
 
 #: The ids the project promises (issue 2); tests check that each exists.

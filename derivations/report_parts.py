@@ -1,6 +1,6 @@
 """The report's optional parts, each read from where its owner writes it; a missing part becomes a note.
 
-- questions: ``derivations.questions`` (the viewers' questions under the lecture, each mapped to claims);
+- questions: ``derivations.claims.questions`` (the viewers' questions under the lecture, each mapped to claims);
 - figures: ``experiments/results/*.png`` with the caption and metrics of the JSON beside them;
 - benchmarks: in ``report_bench``.
 
@@ -48,11 +48,11 @@ class Figure:
 
 
 def questions(notes: dict[str, str]) -> tuple[Question, ...]:
-    """The question map of ``derivations.questions``; a note in ``notes["questions"]`` when it is absent."""
+    """The question map of ``derivations.claims.questions``; a note in ``notes["questions"]`` when it is absent."""
     try:
-        module = importlib.import_module("derivations.questions")
+        module = importlib.import_module("derivations.claims.questions")
     except ImportError as exc:
-        notes["questions"] = f"The question map (derivations/questions.py) is not available: {exc}."
+        notes["questions"] = f"The question map (derivations/claims/questions.py) is not available: {exc}."
         return ()
     return tuple(
         Question(

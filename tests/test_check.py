@@ -6,7 +6,7 @@ import sympy as sp
 
 from derivations.check import check_claim, check_step
 from derivations.core import Claim, Step
-from derivations.moments import gaussian_expectation, standard_normal_pdf
+from derivations.claims.moments import gaussian_expectation, standard_normal_pdf
 from derivations.symbols import m, mu, s, sigma, t, u, z
 
 

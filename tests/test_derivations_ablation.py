@@ -11,11 +11,11 @@ import scipy.optimize
 import scipy.stats
 import sympy as sp
 
-from derivations import ablation, roles
-from derivations.ablation import RECONSTRUCTION_INFIMUM, RECONSTRUCTION_ONLY
+from derivations.claims import ablation, roles
+from derivations.claims.ablation import RECONSTRUCTION_INFIMUM, RECONSTRUCTION_ONLY
 from derivations.check import check_step
 from derivations.core import Step
-from derivations.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
+from derivations.claims.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
 from derivations.symbols import b, mu, phi, s, sigma, theta, w, x
 
 CLAIMS = {c.id: c for c in (*ablation.claims(), *roles.claims())}

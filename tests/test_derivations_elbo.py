@@ -10,12 +10,12 @@ import scipy.integrate
 import scipy.stats
 import sympy as sp
 
-from derivations import elbo, linear_gaussian
+from derivations.claims import elbo, linear_gaussian
 from derivations.check import check_step
 from derivations.core import Step
-from derivations.elbo import ELBO, EXPECTED_LOG_LIKELIHOOD, KL_TO_GAUSSIAN, KL_TO_POSTERIOR, KL_TO_PRIOR
-from derivations.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
-from derivations.moments import normal_pdf
+from derivations.claims.elbo import ELBO, EXPECTED_LOG_LIKELIHOOD, KL_TO_GAUSSIAN, KL_TO_POSTERIOR, KL_TO_PRIOR
+from derivations.claims.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
+from derivations.claims.moments import normal_pdf
 from derivations.symbols import b, m, mu, p_x, p_xgz, p_z, q_zx, s, sigma, t, tau, w, x, z
 
 CLAIMS = {c.id: c for c in (*linear_gaussian.claims(), *elbo.claims())}

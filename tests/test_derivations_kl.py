@@ -11,11 +11,11 @@ import scipy.integrate
 import scipy.stats
 import sympy as sp
 
-from derivations import divergence, gaussian_kl, logvar
+from derivations.claims import divergence, gaussian_kl, logvar
 from derivations.check import check_step
 from derivations.core import Step
-from derivations.gaussian_kl import general_kl, multivariate_kl, standard_kl
-from derivations.logvar import standard_kl_logvar
+from derivations.claims.gaussian_kl import general_kl, multivariate_kl, standard_kl
+from derivations.claims.logvar import standard_kl_logvar
 from derivations.symbols import m, m2, mu, mu1, mu2, s, s2, sigma, sigma1, sigma2, v
 
 CLAIMS = {c.id: c for module in (gaussian_kl, divergence, logvar) for c in module.claims()}

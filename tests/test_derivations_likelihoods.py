@@ -11,11 +11,11 @@ import scipy.special
 import scipy.stats
 import sympy as sp
 
-from derivations import likelihoods, reparameterization
+from derivations.claims import likelihoods, reparameterization
 from derivations.check import check_step
 from derivations.core import Step
-from derivations.likelihoods import bernoulli_log_likelihood, gaussian_log_density
-from derivations.moments import normal_pdf, standard_normal_pdf
+from derivations.claims.likelihoods import bernoulli_log_likelihood, gaussian_log_density
+from derivations.claims.moments import normal_pdf, standard_normal_pdf
 from derivations.symbols import c0, c1, c2, c3, c4, l, l_pos, m, mu, s, sigma, v, x, z
 
 CLAIMS = {c.id: c for c in (*likelihoods.claims(), *reparameterization.claims())}

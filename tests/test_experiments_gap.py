@@ -14,7 +14,7 @@ import pytest
 import torch
 from torch.distributions import MultivariateNormal
 
-from derivations import linear_gaussian
+from derivations.claims import linear_gaussian
 from experiments.gap import PPCA, elbo, experiment, identity_residuals, log_weights, random_gaussians
 
 #: float64 sums of a few dozen terms of size <= 1e3: the identity must hold to this absolute error.

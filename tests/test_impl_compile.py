@@ -7,8 +7,8 @@ import pytest
 import torch
 from conftest import GRAD_RTOL, RTOL, edge_grid, max_rel_err, mp_oracle
 
-from derivations.likelihoods import bernoulli_log_likelihood
-from derivations.logvar import standard_kl_logvar
+from derivations.claims.likelihoods import bernoulli_log_likelihood
+from derivations.claims.logvar import standard_kl_logvar
 from impl import _compile, bernoulli_nll, gaussian_kl, reparameterize_kl
 
 KL_LOGVAR = mp_oracle(standard_kl_logvar, 2)

@@ -12,8 +12,8 @@ from conftest import DTYPES, GRAD_RTOL, RTOL, codes, cuda, edge_grid, max_rel_er
 from hypothesis import example, given, settings
 from scipy import integrate
 
-from derivations.gaussian_kl import standard_kl
-from derivations.logvar import standard_kl_logvar
+from derivations.claims.gaussian_kl import standard_kl
+from derivations.claims.logvar import standard_kl_logvar
 from impl import gaussian_kl
 
 KL_LOGVAR = mp_oracle(standard_kl_logvar, 2)  # claim logvar-parameterisation: (e^v + mu^2 - 1 - v) / 2

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from conftest import DTYPES, GRAD_RTOL, RTOL, max_rel_err, mp_oracle
 
-from derivations.likelihoods import bernoulli_log_likelihood, gaussian_log_density
+from derivations.claims.likelihoods import bernoulli_log_likelihood, gaussian_log_density
 from impl import bernoulli_nll, gaussian_nll
 
 BERNOULLI_NLL = mp_oracle(lambda x, l: -bernoulli_log_likelihood(x, l), 2)

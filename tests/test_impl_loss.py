@@ -13,9 +13,9 @@ import torch
 from conftest import GRAD_RTOL, RTOL, max_rel_err, mp_oracle
 from torch.distributions import Normal
 
-from derivations.likelihoods import bernoulli_log_likelihood, gaussian_log_density
-from derivations.linear_gaussian import log_marginal, posterior_mean, posterior_var
-from derivations.logvar import standard_kl_logvar
+from derivations.claims.likelihoods import bernoulli_log_likelihood, gaussian_log_density
+from derivations.claims.linear_gaussian import log_marginal, posterior_mean, posterior_var
+from derivations.claims.logvar import standard_kl_logvar
 from impl import VAE, VAEConfig, gaussian_kl, iwae_bound, neg_elbo
 
 KL = mp_oracle(standard_kl_logvar, 2)

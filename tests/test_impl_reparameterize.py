@@ -11,7 +11,7 @@ import torch
 from conftest import GRAD_RTOL, cuda
 from scipy import stats
 
-from derivations.moments import gaussian_expectation
+from derivations.claims.moments import gaussian_expectation
 from impl import gaussian_kl, reparameterize, reparameterize_kl
 
 N = 200_000  # Monte Carlo samples: standard errors of order 1/sqrt(N) ~ 2e-3

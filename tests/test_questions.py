@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from derivations.questions import QUESTIONS, Question
+from derivations.claims.questions import QUESTIONS, Question
 from derivations.registry import REQUIRED_IDS, all_claims
 
 #: The seed sits beside the clone (CI keeps ``shared/`` at the same relative path).

@@ -18,7 +18,7 @@ import sympy as sp
 from derivations import ledger, report
 from derivations.check import check_claim
 from derivations.core import Claim, Step
-from derivations.moments import standard_normal_pdf
+from derivations.claims.moments import standard_normal_pdf
 from derivations.report_bench import CASE
 from derivations.report_html import render_html
 from derivations.report_md import esc, render_markdown, text
@@ -173,7 +173,7 @@ def test_questions_link_to_claims_in_the_run(
     )  # fmt: skip
     untimed = types.SimpleNamespace(timestamp=None, question="Why?", answer="Because.", claim_ids=("x",))
     monkeypatch.setitem(
-        sys.modules, "derivations.questions", types.SimpleNamespace(QUESTIONS=(asked, untimed))
+        sys.modules, "derivations.claims.questions", types.SimpleNamespace(QUESTIONS=(asked, untimed))
     )
     r = report.build(document, tmp_path)
     page = render_html(r, str)

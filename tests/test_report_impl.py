@@ -10,8 +10,8 @@ from derivations.report_impl import impl_view, outcomes
 def test_impl_names_resolve_to_the_tests_that_use_them_and_their_outcomes(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_uses.py").write_text(
-        "import derivations.moments as M\n"
-        "from derivations.moments import gaussian_expectation as ge, normal_pdf\n"
+        "import derivations.claims.moments as M\n"
+        "from derivations.claims.moments import gaussian_expectation as ge, normal_pdf\n"
         "def helper():\n    return ge\n"
         "def test_via_helper():\n    helper()\n"
         "def test_via_module():\n    M.gaussian_expectation\n"
@@ -23,7 +23,7 @@ def test_impl_names_resolve_to_the_tests_that_use_them_and_their_outcomes(tmp_pa
         "</testsuite></testsuites>"
     )
     (tmp_path / "tests.xml").write_text(junit)
-    view = impl_view("derivations.moments.gaussian_expectation", tmp_path, outcomes(tmp_path / "tests.xml"))
+    view = impl_view("derivations.claims.moments.gaussian_expectation", tmp_path, outcomes(tmp_path / "tests.xml"))
     assert view.found
     assert view.tests == (
         ("tests/test_uses.py::test_via_helper", "FAILED 1 of 2 failed (0.75 s)"),

@@ -10,7 +10,7 @@ import sympy as sp
 
 from derivations import symbols as sym
 from derivations.core import Claim, Step
-from derivations.moments import gaussian_expectation, normal_pdf, standard_normal_pdf
+from derivations.claims.moments import gaussian_expectation, normal_pdf, standard_normal_pdf
 from derivations.symbols import m, m2, mu, mu1, mu2, s, s2, sigma, sigma1, sigma2, z, z1, z2
 
 KINGMA_WELLING = "Kingma & Welling (2013), Auto-Encoding Variational Bayes, Appendix B (printed as -KL)"

@@ -5,7 +5,7 @@ phi and independent noise, so that gradients pass through the sample. Here: z ha
 N(mu, sigma^2) (change of variables), in the log-variance form sigma = exp(v/2) too; a sample is not the mean
 (the question at 17:41); and the pathwise derivatives of E_q[f(z)] in mu, sigma and v are exact for a
 general polynomial f of degree 4 (Rezende et al. 2014, §3). Expectations of polynomials use the proved
-moment helper ``derivations.moments.gaussian_expectation``.
+moment helper ``derivations.claims.moments.gaussian_expectation``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.core import Claim, Step
-from derivations.moments import gaussian_expectation, normal_pdf, standard_normal_pdf
+from derivations.claims.moments import gaussian_expectation, normal_pdf, standard_normal_pdf
 from derivations.symbols import c0, c1, c2, c3, c4, eps, mu, sigma, v, z
 
 KW_TRICK = "Kingma & Welling (2013), Auto-Encoding Variational Bayes, §2.4 (the reparameterization trick), §3"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.core import Claim, Step, TacticName
-from derivations.moments import normal_pdf
+from derivations.claims.moments import normal_pdf
 from derivations.symbols import R, l, l_neg, l_pos, m, m1, m2, m3, s, x, x1, x2, x3
 
 KW_GAUSSIAN = "Kingma & Welling (2013), Auto-Encoding Variational Bayes, App. C.2 (Gaussian MLP decoder)"

@@ -18,7 +18,7 @@ import numbers
 import sympy as sp
 
 from derivations.core import Claim, Step
-from derivations.moments import normal_pdf, standard_normal_pdf
+from derivations.claims.moments import normal_pdf, standard_normal_pdf
 from derivations.symbols import b, s, w, x, z
 
 #: Marginal variance of x: Var[w z + b + noise] = w^2 + s^2 (Bishop 2006, eq. 2.115).

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.core import Claim, Step
-from derivations.gaussian_kl import KINGMA_WELLING, from_integral, general_kl, kl_integral, standard_kl
-from derivations.moments import normal_pdf, standard_normal_pdf
+from derivations.claims.gaussian_kl import KINGMA_WELLING, from_integral, general_kl, kl_integral, standard_kl
+from derivations.claims.moments import normal_pdf, standard_normal_pdf
 from derivations.symbols import mu, mu1, mu2, p1, p2, q1, q2, sigma, sigma1, sigma2, t, z
 
 COVER_THOMAS = "Cover & Thomas (2006), Elements of Information Theory, 2nd ed., Theorem 2.6.3"

@@ -18,8 +18,8 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.core import Claim, Step
-from derivations.elbo import ELBO, EXPECTED_LOG_LIKELIHOOD, KL_TO_PRIOR
-from derivations.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
+from derivations.claims.elbo import ELBO, EXPECTED_LOG_LIKELIHOOD, KL_TO_PRIOR
+from derivations.claims.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
 from derivations.symbols import b, mu, s, sigma, w, x
 
 #: The three objectives of the ablation, each a loss to minimise over (mu, sigma), in nats.

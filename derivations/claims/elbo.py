@@ -11,10 +11,10 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.core import Claim, Step
-from derivations.divergence import gibbs_f
-from derivations.gaussian_kl import standard_kl
-from derivations.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
-from derivations.moments import normal_pdf, standard_normal_pdf
+from derivations.claims.divergence import gibbs_f
+from derivations.claims.gaussian_kl import standard_kl
+from derivations.claims.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
+from derivations.claims.moments import normal_pdf, standard_normal_pdf
 from derivations.symbols import b, m, mu, p_x, p_xgz, p_z, q_zx, s, sigma, t, tau, w, x, z
 
 #: E_q[log p(x|z)] for q = N(mu, sigma^2) and p(x|z) = N(w z + b, s^2): the reconstruction term, in nats.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.core import Claim, Step
-from derivations.gaussian_kl import KINGMA_WELLING, as_expr, standard_kl
+from derivations.claims.gaussian_kl import KINGMA_WELLING, as_expr, standard_kl
 from derivations.symbols import mu, sigma, v
 
 PYTORCH_EXAMPLES = "pytorch/examples, vae/main.py: fc22 outputs logvar, std = exp(0.5 * logvar)"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.core import Claim, Step
-from derivations.elbo import ELBO, EXPECTED_LOG_LIKELIHOOD, KL_TO_POSTERIOR, KL_TO_PRIOR
-from derivations.linear_gaussian import LOG_MARGINAL
+from derivations.claims.elbo import ELBO, EXPECTED_LOG_LIKELIHOOD, KL_TO_POSTERIOR, KL_TO_PRIOR
+from derivations.claims.linear_gaussian import LOG_MARGINAL
 from derivations.symbols import b, mu, phi, s, sigma, theta, w, x
 
 _ENCODER = {mu: phi * x, sigma: sp.exp(phi / 2)}

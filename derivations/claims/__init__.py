@@ -1,0 +1,1 @@
+"""The claims of the ledger, one module per quantity; each exposes ``claims()`` (see ``registry.MODULES``)."""
