@@ -65,3 +65,11 @@ ma1, ma2, mb1, mb2 = sp.symbols("m_a1 m_a2 m_b1 m_b2", real=True)
 la11, la22, lb11, lb22 = sp.symbols("l_a11 l_a22 l_b11 l_b22", positive=True)
 la21, lb21 = sp.symbols("l_a21 l_b21", real=True)
 u1, u2 = sp.symbols("u_1 u_2", real=True)
+
+#: LaTeX for symbols whose names are not valid LaTeX (``q(z|x)``); the ledger's statements use these.
+LATEX_NAMES: dict[sp.Basic, str] = {
+    q_zx: r"q(z \mid x)",
+    p_xgz: r"p(x \mid z)",
+    p_z: "p(z)",
+    p_x: "p(x)",
+}
