@@ -25,7 +25,7 @@ import sympy as sp
 
 from derivations.check import StepResult, check_step
 from derivations.core import Claim, Conclusion, Hypothesis, Status, Step
-from derivations.rules import RULES
+from derivations.rules import RULES, compose, implies
 from derivations.tactics import canonical, same
 
 _RANK = {"failed": 0, "checked-numerically": 1, "definition": 2, "proved": 3, "refuted": 3}
@@ -101,22 +101,6 @@ def structure(claim: Claim) -> list[str]:
 
 
 
-def _compose(relations: list[str]) -> str | None:
-    """The relation a chain gives by transitivity, or None if its steps point both ways."""
-    up, down = {"==", ">=", ">"}, {"==", "<=", "<"}
-    if not (set(relations) <= up or set(relations) <= down):
-        return None
-    strict = [r for r in relations if r in (">", "<")]
-    weak = [r for r in relations if r in (">=", "<=")]
-    return strict[0] if strict else weak[0] if weak else "=="
-
-
-def implies(chain: str, stated: str) -> bool:
-    """Does a chain relation give the stated one (== gives >= and <=; > gives >=)?"""
-    return stated == chain or (chain == "==" and stated in (">=", "<=")) or (chain, stated) in (
-        (">", ">="), ("<", "<="))  # fmt: skip
-
-
 def _weakest(statuses: list[Status]) -> Status:
     return min(statuses, key=lambda s: _RANK[s]) if statuses else "failed"
 
@@ -135,7 +119,7 @@ def _conclusion(c: Conclusion, results: Mapping[str, StepResult], claim: Claim) 
             where = "the conclusion's lhs" if i == 0 else f"step {steps[i // 2 - 1].step.name!r}'s rhs"
             to = "the conclusion's rhs" if i == len(joints) - 2 else f"step {steps[i // 2].step.name!r}'s lhs"
             return ConclusionResult(c, "failed", f"chain gap: {where} is not {to}")
-    relation = _compose([r.step.relation for r in steps])
+    relation = compose([r.step.relation for r in steps])
     if relation is None or not implies(relation, c.relation):
         return ConclusionResult(c, "failed", f"the chain's relations do not give {c.relation}")
     statuses = [r.status for r in steps]
@@ -163,7 +147,8 @@ def _check_steps(claim: Claim) -> dict[str, StepResult]:
             pending.remove(s)
             cited = [done[c] for c in s.cites if c in done]
             if s.by == "tactics":
-                r = check_step(s, hyps)
+                proved = tuple(c.step for c in cited if c.status == "proved")
+                r = check_step(s, hyps, proved)
             else:
                 start = time.perf_counter()
                 try:

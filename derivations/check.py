@@ -23,14 +23,18 @@ import signal
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import mpmath
 import sympy as sp
 from sympy.calculus.util import function_range
 
 from derivations import numeric
-from derivations.core import Hypothesis, Status, Step
+from derivations.core import Claim, Hypothesis, Status, Step
 from derivations.tactics import TACTICS, Context, canonical, with_sign_facts
+
+if TYPE_CHECKING:
+    from derivations.chains import ClaimResult
 
 _FLIP = {"<=": ">=", "<": ">"}
 
@@ -201,13 +205,25 @@ def _exact_counterexample(step: Step, ctx: Context) -> str | None:
     return None
 
 
-def context(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None) -> Context:
-    """The hypotheses ``step`` may use: the named ones from ``hypotheses`` and its own ``assuming``."""
+def context(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None,
+            lemmas: tuple[Step, ...] = ()) -> Context:  # fmt: skip
+    """What ``step`` may use: the named hypotheses, its own ``assuming``, and its cited proved lemmas as
+    facts (an equality lemma as a substitution, ``a >= 0``-shaped lemmas as sign facts); larger
+    expressions first, so a compound fact is found before its parts are replaced."""
     named = tuple((hypotheses or {})[n] for n in step.hypotheses if n in (hypotheses or {}))
-    return Context(hypotheses=named + step.assuming)
+    facts = []
+    for lemma in lemmas:
+        lhs, rhs, relation = oriented(lemma)
+        if relation == "==":
+            facts.append(Hypothesis(f"lemma {lemma.name}", sp.Eq(lhs, rhs, evaluate=False)))
+        elif rhs == 0:
+            facts.append(Hypothesis(f"lemma {lemma.name}", sp.Rel(lhs, 0, relation, evaluate=False)))
+    ordered = sorted(named + step.assuming + tuple(facts), key=lambda h: -sp.count_ops(h.fact))
+    return Context(hypotheses=tuple(ordered))
 
 
-def check_step(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None) -> StepResult:
+def check_step(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None,
+               lemmas: tuple[Step, ...] = ()) -> StepResult:  # fmt: skip
     """Check one step by its tactics: assumptions, symbolic tactics, then numeric fallback or counterexample.
 
     ``hypotheses`` maps the claim's hypothesis names to hypotheses; a name the step uses that is missing
@@ -219,12 +235,12 @@ def check_step(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None) -
         return StepResult(step, status, method, detail, time.perf_counter() - start)
 
     try:
-        return _check(step, hypotheses or {}, result)
+        return _check(step, hypotheses or {}, lemmas, result)
     except Exception as exc:  # the run always finishes: a crash inside a step is that step's failure
         return result("failed", "exception", f"{type(exc).__name__}: {str(exc)[:300]}")
 
 
-def _check(step: Step, hypotheses: Mapping[str, Hypothesis], result) -> StepResult:  # type: ignore[no-untyped-def]
+def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step, ...], result) -> StepResult:  # type: ignore[no-untyped-def]
     missing = [n for n in step.hypotheses if n not in hypotheses]
     if missing:
         return result("failed", "hypotheses", f"uses hypotheses the claim does not display: {missing}")
@@ -241,7 +257,7 @@ def _check(step: Step, hypotheses: Mapping[str, Hypothesis], result) -> StepResu
                       "declare it a definition, or state it so that the checker does the work")  # fmt: skip
     if step.by != "tactics":
         return result("failed", step.by, f"rule {step.by!r} needs the claim's lemmas (check_claim)")
-    ctx = context(step, hypotheses)
+    ctx = context(step, hypotheses, lemmas)
     try:
         with time_limit(step.timeout):
             closed, method, how = _symbolic(step, ctx)
@@ -276,8 +292,8 @@ def _check(step: Step, hypotheses: Mapping[str, Hypothesis], result) -> StepResu
     return result("failed", f"{digits} check", f"no counterexample found inside the hypotheses; {detail}")
 
 
-def check_claim(claim, lemmas=None):  # type: ignore[no-untyped-def]
-    """Check a claim (see ``chains.check_claim``; re-exported here as the stable entry point)."""
+def check_claim(claim: Claim, used: Mapping[str, ClaimResult] | None = None) -> ClaimResult:
+    """Check a claim: its steps, chains, lemmas and uses (``chains.check_claim``, the stable entry point)."""
     from derivations.chains import check_claim as _check_claim
 
-    return _check_claim(claim, lemmas)
+    return _check_claim(claim, used)
