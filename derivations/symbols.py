@@ -73,3 +73,29 @@ LATEX_NAMES: dict[sp.Basic, str] = {
     p_z: "p(z)",
     p_x: "p(x)",
 }
+
+# -- likelihoods, reparameterisation, ablations, roles --
+# A data vector and decoder mean of every dimension D: coordinates x[j], m[j] for j = 1..D (coord).
+x_vec = sp.IndexedBase("x", real=True)
+m_vec = sp.IndexedBase("m", real=True)
+coord = sp.Symbol("j", integer=True, positive=True)
+# Two logits named apart, so that one claim can state a case for each sign as hypotheses (l_+ >= 0, l_- < 0).
+l_plus, l_minus = sp.symbols("l_+ l_-", real=True)
+# The ablations' optimum is unique: away from it mu is the optimum + delta (delta != 0) or sigma the optimum
+# times e^r (r != 0); rho > 0 scales a standard deviation.
+delta_mu = sp.Symbol("delta", real=True, nonzero=True)
+r_log_sigma = sp.Symbol("r", real=True, nonzero=True)
+rho_sigma = sp.Symbol("rho", positive=True)
+# A standard deviation bound by a limit (sigma' -> 0+), apart from sigma, which other conclusions leave free.
+sigma_limit = sp.Symbol("sigma'", positive=True)
+# A VAE whose prior has its own parameter: p_theta(z) = N(theta_p, 1), p_theta(x|z) = N(theta_w z + b, s^2).
+theta_w, theta_p = sp.symbols("theta_w theta_p", real=True)
+LATEX_NAMES.update(
+    {
+        sigma_limit: r"\sigma'",
+        l_plus: "l_{+}",
+        l_minus: "l_{-}",
+        theta_w: r"\theta_{w}",
+        theta_p: r"\theta_{p}",
+    }
+)

@@ -1,7 +1,8 @@
-"""The ablation and role claims: statuses, planted errors, and the optima found numerically by scipy."""
+"""The ablation and role claims: statuses, planted errors, and the optima and gradients found numerically."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 
@@ -11,14 +12,16 @@ import scipy.optimize
 import scipy.stats
 import sympy as sp
 
+from derivations.chains import ClaimResult
+from derivations.check import check_claim
 from derivations.claims import ablation, roles
-from derivations.claims.ablation import RECONSTRUCTION_INFIMUM, RECONSTRUCTION_ONLY
-from derivations.check import check_step
-from derivations.core import Step
+from derivations.claims.ablation import RECONSTRUCTION_INFIMUM, RECONSTRUCTION_ONLY, gibbs
 from derivations.claims.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
-from derivations.symbols import b, mu, phi, s, sigma, theta, w, x
+from derivations.core import Claim, Conclusion, collecting_helper_uses
+from derivations.symbols import b, delta_mu, mu, phi, r_log_sigma, s, sigma, t, theta_p, theta_w, w, x
 
-CLAIMS = {c.id: c for c in (*ablation.claims(), *roles.claims())}
+with collecting_helper_uses():
+    CLAIMS = {c.id: c for c in (*ablation.claims(), *roles.claims())}
 EXPECTED = {
     "ablation-kl-only": "proved",
     "ablation-reconstruction-only": "proved",
@@ -29,14 +32,23 @@ EXPECTED = {
     "slide-theta-is-recognition": "refuted",
     "slide-elbo-terms-swapped": "refuted",
 }
-#: Tolerance of a Nelder-Mead optimum (xatol 1e-8 in (mu, log sigma)) on quadrature losses.
-TOL = {"optimum": (1e-5, 1e-5)}  # (rtol, atol)
+#: Tolerance of a Nelder-Mead optimum (xatol 1e-8 in (mu, log sigma)) on quadrature losses; of a central
+#: finite difference (h = 1e-5) of a quadrature loss.
+TOL = {"optimum": (1e-5, 1e-5), "gradient": (1e-6, 1e-7)}  # (rtol, atol)
 #: (x, w, b, s): one data point and decoder, negative weight included.
 MODELS = [(0.7, 1.3, -0.2, 0.8), (-1.5, -0.6, 0.3, 1.7)]
 
 
-def step(claim_id: str, name: str) -> Step:
-    return CLAIMS[claim_id].step(name)
+def check(claim: Claim) -> ClaimResult:
+    """The claim checked with what it uses taken as proved (test_ledger checks those for the whole ledger)."""
+    return check_claim(claim, {u: ClaimResult(claim, "proved", (), (), (), 0.0) for u in claim.uses})
+
+
+def planted(claim_id: str, name: str, **change: object) -> Claim:
+    claim = CLAIMS[claim_id]
+    claim.step(name)  # KeyError if the step was renamed: a plant must hit something
+    steps = tuple(dataclasses.replace(s, **change) if s.name == name else s for s in claim.steps)  # type: ignore[arg-type]
+    return dataclasses.replace(claim, steps=steps)
 
 
 def test_the_modules_state_exactly_the_expected_claims() -> None:
@@ -46,60 +58,75 @@ def test_the_modules_state_exactly_the_expected_claims() -> None:
 
 
 def test_refuted_slides_name_their_counterexample() -> None:
-    peaky = check_step(step("slide-kl-only-is-peaky", "kl-only-peaky"))
-    assert "lhs - rhs = oo" in peaky.detail  # a peaky q costs infinite KL, the prior costs 0
-    prior = check_step(step("slide-reconstruction-only-is-prior", "reconstruction-only-prior"))
-    assert "exact counterexample" in prior.detail
+    peaky = check(CLAIMS["slide-kl-only-is-peaky"])
+    assert peaky.status == "refuted"
+    assert "lhs - rhs = -oo" in peaky.conclusions[0].detail  # a peaky q costs infinite KL
+    prior = check(CLAIMS["slide-reconstruction-only-is-prior"])
+    assert prior.status == "refuted"
+    assert "counterexample" in prior.conclusions[0].detail
 
 
-tau_star = sp.sqrt(POSTERIOR_VAR)
+TAU = sp.sqrt(POSTERIOR_VAR)
+KL, REC, BOTH = "ablation-kl-only", "ablation-reconstruction-only", "ablation-both"
 PLANTED = [
-    ("ablation-kl-only", "stationary-mu", "flipped-sign", -mu),
-    ("ablation-kl-only", "stationary-sigma", "missing-factor", sigma - 1),
-    ("ablation-kl-only", "convex-in-sigma", "too-strong-bound", 1 + 1 / sigma**2),
-    ("ablation-kl-only", "zero-at-prior", "wrong-constant", sp.Rational(1, 2)),
-    ("ablation-reconstruction-only", "variance-derivative", "missing-factor-2", sigma * w**2 / (2 * s**2)),
-    ("ablation-reconstruction-only", "variance-derivative", "mu-sigma-swapped", mu * w**2 / s**2),
-    ("ablation-reconstruction-only", "stationary-mu", "flipped-sign", w**2 * (mu + (x - b) / w) / s**2),
+    (KL, "global-algebra", "mu-square-missing-half", {"rhs": mu**2 + gibbs(sigma)}),
+    (KL, "unique-in-mu-algebra", "missing-half", {"rhs": delta_mu**2}),
     (
-        "ablation-reconstruction-only",
-        "excess-over-infimum",
-        "missing-half",
-        RECONSTRUCTION_INFIMUM + w**2 * sigma**2 / s**2,
+        KL,
+        "unique-in-sigma-algebra",
+        "log-sigma-for-log-var",
+        {"rhs": (sp.exp(2 * r_log_sigma) - 1 - r_log_sigma) / 2},
     ),
-    ("ablation-both", "stationary-mu", "missing-noise", (mu - w * (x - b)) / POSTERIOR_VAR),
+    (KL, "unique-in-sigma-sign", "bound-too-strong", {"rhs": sp.Integer(1)}),  # f(e^r) < 1 at r = -1
+    (KL, "gibbs-f", "strict-at-one", {"relation": ">"}),  # f(1) = 0
+    (KL, "global-sign", "instance-at-variance", {"substitution": ((t, sigma**2),)}),
+    (REC, "above-infimum-algebra", "missing-spread", {"rhs": (x - w * mu - b) ** 2 / (2 * s**2)}),
+    (REC, "infimum-approached", "log-without-half", {"rhs": sp.log(2 * sp.pi * s**2)}),
+    (REC, "increases-with-sigma-algebra", "missing-factor-2", {"rhs": w**2 * sigma / (2 * s**2)}),
+    (REC, "best-mean-algebra", "flipped-sign", {"rhs": -(w**2) * delta_mu**2 / (2 * s**2)}),
     (
-        "ablation-both",
-        "stationary-sigma",
+        BOTH,
+        "global-algebra",
         "variance-for-std",
-        (sigma - POSTERIOR_VAR) * (sigma + POSTERIOR_VAR) / (sigma * POSTERIOR_VAR),
+        {"rhs": (mu - POSTERIOR_MEAN) ** 2 / (2 * TAU) + gibbs(sigma / TAU)},
     ),
-    ("ablation-both", "hessian-mu-sigma", "nonzero-cross-term", w / s),
-    ("ablation-both", "optimum-is-tight", "wrong-constant", LOG_MARGINAL + sp.log(2)),
-    (
-        "parameter-roles",
-        "theta-gradient-of-loss",
-        "missing-variance",
-        (theta * phi**2 * x**2 - (x - b) * phi * x) / s**2,
-    ),
-    (
-        "parameter-roles",
-        "theta-gradient-of-reconstruction",
-        "with-kl-gradient",
-        (theta * (phi**2 * x**2 + sp.exp(phi)) - (x - b) * phi * x) / s**2 + phi * x**2,
-    ),
-    ("parameter-roles", "phi-gradient-of-regulariser", "flipped-sign", phi * x**2 - (sp.exp(phi) - 1) / 2),
+    (BOTH, "global-sign", "instance-at-product", {"substitution": ((t, sigma * TAU),)}),
+    (BOTH, "unique-in-mu-algebra", "missing-noise", {"rhs": delta_mu**2 / 2}),
+    (BOTH, "optimum-is-log-evidence", "wrong-constant", {"rhs": LOG_MARGINAL + sp.log(2)}),
 ]
 
 
 @pytest.mark.parametrize(
-    ("claim_id", "name", "label", "wrong"), PLANTED, ids=[f"{p[0]}-{p[1]}-{p[2]}" for p in PLANTED]
+    ("claim_id", "name", "label", "change"), PLANTED, ids=[f"{p[0]}-{p[1]}-{p[2]}" for p in PLANTED]
 )
-def test_planted_wrong_version_is_rejected(claim_id: str, name: str, label: str, wrong: sp.Expr) -> None:
-    planted = step(claim_id, name).with_rhs(wrong)
-    if planted.relation == ">":  # an inequality is planted wrong by demanding more than holds
-        planted = planted.with_rhs(wrong + 1)
-    assert check_step(planted).status == "failed", label
+def test_planted_wrong_version_is_rejected(
+    claim_id: str, name: str, label: str, change: dict[str, object]
+) -> None:
+    assert check(planted(claim_id, name, **change)).status == "failed", label
+
+
+def test_an_optimum_elsewhere_is_rejected() -> None:
+    # KL alone: claim the prior's mean 1 is optimal (loss - loss(1, 1) >= 0): false at mu = 0, so refuted.
+    claim = CLAIMS[KL]
+    elsewhere = claim.conclusions[0].lhs.xreplace({sp.Integer(0): sp.Integer(1)})
+    wrong = Conclusion(elsewhere, sp.Integer(0), ">=", holds=False, name="optimum-at-one")
+    assert check(dataclasses.replace(claim, conclusions=(wrong,), steps=())).status == "refuted"
+
+
+# -- parameter roles: planted gradients ----------------------------------------------------------------------
+ROLES = "parameter-roles"
+ROLE_PLANTS = [
+    ("prior-from-regulariser", "flipped-sign", phi * x - theta_p),
+    ("prior-not-from-reconstruction", "prior-trained-by-data", theta_w * (x - b) / s**2),
+    ("decoder-not-from-regulariser", "kl-trains-decoder", phi * x**2),
+    ("decoder-from-reconstruction", "missing-variance", (theta_w * phi**2 * x**2 - (x - b) * phi * x) / s**2),
+    ("evidence-depends-on-prior", "missing-noise", (x - b - theta_w * theta_p) / theta_w),
+]
+
+
+@pytest.mark.parametrize(("name", "label", "wrong"), ROLE_PLANTS, ids=[p[1] for p in ROLE_PLANTS])
+def test_planted_wrong_gradient_is_rejected(name: str, label: str, wrong: sp.Expr) -> None:
+    assert check(planted(ROLES, name, rhs=wrong)).status == "failed", label
 
 
 # Numeric oracle: the losses by Gauss-Hermite quadrature of their defining integrals (scipy log-densities),
@@ -107,13 +134,15 @@ def test_planted_wrong_version_is_rejected(claim_id: str, name: str, label: str,
 NODES, WEIGHTS = np.polynomial.hermite_e.hermegauss(40)  # ∫ f(u) exp(-u^2/2) du ≈ Σ w_i f(u_i)
 
 
-def quad_losses(model: tuple[float, ...], mu0: float, sigma0: float) -> tuple[float, float]:
-    """(-E_q[log p(x|z)], KL(q || N(0, 1))) in nats for q = N(mu0, sigma0^2), over z = mu0 + sigma0 u."""
+def quad_losses(
+    model: tuple[float, ...], mu0: float, sigma0: float, prior_mean: float = 0.0
+) -> tuple[float, float]:
+    """(-E_q[log p(x|z)], KL(q || N(prior_mean, 1))) in nats, q = N(mu0, sigma0^2), z = mu0 + sigma0 u."""
     x0, w0, b0, s0 = model
     z0 = mu0 + sigma0 * NODES
     expect = lambda f: float(WEIGHTS @ f) / math.sqrt(2 * math.pi)  # noqa: E731
     reconstruction = -expect(scipy.stats.norm.logpdf(x0, w0 * z0 + b0, s0))
-    kl = expect(scipy.stats.norm.logpdf(z0, mu0, sigma0) - scipy.stats.norm.logpdf(z0))
+    kl = expect(scipy.stats.norm.logpdf(z0, mu0, sigma0) - scipy.stats.norm.logpdf(z0, prior_mean))
     return reconstruction, kl
 
 
@@ -141,7 +170,7 @@ def test_both_terms_optimum_is_the_exact_posterior(model: tuple[float, ...]) -> 
     np.testing.assert_allclose(actual, expected, *TOL["optimum"])
     subs = dict(zip((x, w, b, s), model, strict=True))
     np.testing.assert_allclose(
-        actual, [float(POSTERIOR_MEAN.subs(subs)), float(tau_star.subs(subs))], *TOL["optimum"]
+        actual, [float(POSTERIOR_MEAN.subs(subs)), float(TAU.subs(subs))], *TOL["optimum"]
     )
 
 
@@ -158,3 +187,27 @@ def test_reconstruction_only_loss_falls_as_the_variance_shrinks(model: tuple[flo
     np.testing.assert_allclose(
         float(RECONSTRUCTION_ONLY.subs({**subs, mu: mean, sigma: 0.01})), losses[-1], 1e-9
     )
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_parameter_gradients_match_finite_differences_of_quadrature(model: tuple[float, ...]) -> None:
+    """The proved gradients of the learned-prior model against central differences of quadrature losses."""
+    x0, _, b0, s0 = model
+    point = {phi: 0.3, theta_w: -0.8, theta_p: 0.45, x: x0, b: b0, s: s0}
+    h = 1e-5
+
+    def loss(term: int, **at: float) -> float:
+        p = {**{str(k): v for k, v in point.items()}, **at}
+        decoder = (p["x"], p["theta_w"], p["b"], p["s"])
+        return quad_losses(decoder, p["phi"] * p["x"], math.exp(p["phi"] / 2), p["theta_p"])[term]
+
+    claim = CLAIMS[ROLES]
+    for conclusion in claim.conclusions[:6]:
+        derivative = conclusion.lhs
+        term = 0 if "reconstruction" in (conclusion.name or "") else 1
+        ((param, _),) = derivative.variable_count
+        at = float(point[param])
+        numeric = (loss(term, **{str(param): at + h}) - loss(term, **{str(param): at - h})) / (2 * h)
+        np.testing.assert_allclose(
+            float(conclusion.rhs.subs(point)), numeric, *TOL["gradient"], err_msg=conclusion.name
+        )

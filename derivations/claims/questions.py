@@ -120,9 +120,12 @@ QUESTIONS: tuple[Question, ...] = (
         "13:09",
         "Are theta* and phi* swapped: should theta* be the generator's and phi* the recognition network's?",
         ("parameter-roles", "slide-theta-is-recognition"),
-        "Yes. theta parameterises the generator p_theta(x|z) and phi the recognition network q_phi(z|x), as "
-        "in Kingma & Welling (2013). The regulariser KL(q_phi(z|x) || p(z)) has zero gradient in theta, "
-        "which a recognition parameter could not have.",
+        "Yes. theta parameterises the generative model p_theta(z) p_theta(x|z) and phi the recognition "
+        "network q_phi(z|x), as in Kingma & Welling (2013). The ledger tells them apart by what they do, "
+        "on a model whose prior has its own parameter: the evidence log p_theta(x) changes with the "
+        "decoder's and the prior's parameters and has zero derivative in phi, so the encoder cannot be the "
+        "generator; and the regulariser gives the decoder's weight no gradient. Reading theta as the "
+        "recognition parameter is refuted.",
         reported_error=True,
     ),
     Question(
@@ -136,7 +139,8 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         "Yes: the exponent is -||x - mu||^2 / (2 sigma^2). With a plus sign the function grows without bound "
         "and its integral diverges, so it is no density; dropping the 1/2 or the 1/(2 sigma^2) leaves a "
-        "total mass of 1/sqrt(2) or 1/(sqrt(2) sigma) instead of 1. The correct form is proved normalised.",
+        "total mass of 1/sqrt(2) or 1/(sqrt(2) sigma) instead of 1. The correct form is proved normalised, "
+        "and its negative log is ||x - mu||^2 / (2 sigma^2) + (D/2) log(2 pi sigma^2) for every dimension D.",
         reported_error=True,
     ),
     Question(
@@ -189,8 +193,9 @@ QUESTIONS: tuple[Question, ...] = (
         "What does it mean that the KL term keeps the latent density from collapsing?",
         ("gaussian-kl-standard", "ablation-reconstruction-only", "ablation-both", "kl-log-sigma-variant"),
         "Per latent dimension KL(N(mu, sigma^2) || N(0, 1)) = (mu^2 + sigma^2 - 1 - log sigma^2)/2, which "
-        "tends to infinity as sigma -> 0. Reconstruction alone rewards sigma -> 0 (a deterministic code); "
-        "with the KL term in the loss a zero variance has infinite cost, so the optimum keeps sigma > 0.",
+        "tends to infinity as sigma -> 0. Reconstruction alone rewards sigma -> 0 (a deterministic code): "
+        "its infimum is approached as sigma -> 0 and never attained. With the KL term in the loss a zero "
+        "variance has infinite cost, and the unique optimum is the posterior's sigma > 0.",
     ),
     Question(
         "20:35",
@@ -260,10 +265,13 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         None,
         "Is the theta of p_theta(z) the theta of p_theta(x|z), and why pull q_phi(z|x) towards it?",
-        ("parameter-roles", "elbo-decomposition"),
-        "In the VAE the prior N(0, I) has no parameters; the subscript comes from the general setting where "
-        "the prior could be learned. The KL to the prior appears because the ELBO splits that way, and it "
-        "has no gradient in theta.",
+        ("parameter-roles", "slide-theta-is-recognition", "elbo-decomposition"),
+        "theta names every parameter of the generative model p_theta(z) p_theta(x|z) (Kingma & Welling 2013, "
+        "§2.1): the prior's and the decoder's are different parts of it. In the usual VAE the prior N(0, I) "
+        "has none. When it has one (the ledger takes p_theta(z) = N(theta_p, 1)), only the KL term trains "
+        "it, pulling the prior's mean towards the code's mean; the reconstruction term gives it no gradient "
+        "and the KL term gives the decoder's weight none. It is not a p_phi(z) because it belongs to the "
+        "model: it changes log p_theta(x), which no encoder parameter does.",
     ),
     Question(
         None,
