@@ -37,6 +37,8 @@ def build(document: Any, root: Path = ROOT) -> Report:
     """
     if not isinstance(document, dict) or not isinstance(document.get("claims"), list):
         raise ValueError("document: expected the ledger's JSON object with a 'claims' list")
+    if not isinstance(document.get("environment", {}), dict):
+        raise ValueError("document: 'environment' must be a JSON object")
     results = crosscheck.outcomes(root / crosscheck.JUNIT)
     views = []
     for i, record in enumerate(document["claims"]):
@@ -51,7 +53,7 @@ def build(document: Any, root: Path = ROOT) -> Report:
             f"This ledger document predates {', '.join(missing)}: those parts are left out where absent."
         )
     return Report(
-        environment={k: str(v) for k, v in dict(document.get("environment", {})).items()},
+        environment={k: str(v) for k, v in document.get("environment", {}).items()},
         claims=tuple(sorted(views, key=lambda c: c.status != "failed")),  # stable: ledger order otherwise
         questions=parts.questions(notes),
         figures=parts.figures(root / "experiments" / "results", notes),

@@ -36,7 +36,8 @@ def summary(r: Report) -> list[str]:
         "",
         f"{len(r.claims)} claims checked in {r.total_seconds:.1f} s (sum of claim times). "
         + ", ".join(f"{k} {env.get(k, '?')}" for k in ("python", "sympy", "mpmath", "torch"))
-        + f"; commit `{env.get('commit', '?')}`, generated {env.get('generated', '?')}.",
+        + f"; commit `{env.get('commit', '?')}`, generated {env.get('generated', '?')} "
+        + f"on {env.get('platform', 'an unrecorded machine')}.",
         "",
         "| claim | status | scope | steps | s | lecture | title |",
         "|---|---|---|--:|--:|---|---|",

@@ -39,6 +39,8 @@ def claim_view(record: Mapping[str, Any], root: Path, results: dict[str, str]) -
     """The view of one claim record; KeyError, TypeError or ValueError if it is not one."""
     steps, extra = [], []
     for e in record["evidence"]:
+        if not isinstance(e, Mapping):
+            raise ValueError("every evidence entry must be a JSON object")
         if {"step", "lhs", "rhs", "status"} <= set(e):
             steps.append(_step(e))
         else:
@@ -54,7 +56,9 @@ def claim_view(record: Mapping[str, Any], root: Path, results: dict[str, str]) -
         references=_strings(record.get("references", []), "references"),
         steps=tuple(steps),
         extra_evidence=tuple(extra),
-        impl=tuple(crosscheck.impl_view(name, root, results) for name in record.get("impl", ())),
+        impl=tuple(
+            crosscheck.impl_view(name, root, results) for name in _strings(record.get("impl", []), "impl")
+        ),
         hypotheses=tuple(hypotheses),
         domains=_strings(record.get("domains", []), "domains"),
         conclusions=tuple(_conclusion(c) for c in record.get("conclusions", [])),

@@ -7,6 +7,7 @@ that file by hand, never computed by the code under test.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
@@ -120,8 +121,19 @@ def test_an_old_document_renders_with_a_one_line_note(tmp_path: Path) -> None:
         [],
         {"claims": [{"id": "x"}]},
         {"claims": [{**example()["claims"][0], "uses": "a"}]},
+        {"claims": [{**example()["claims"][0], "evidence": ["a step"]}]},
+        {"claims": [{**example()["claims"][0], "impl": "impl.kl"}]},
+        {"claims": [], "environment": ["python", "3.11"]},
     ],
-    ids=["claims-not-a-list", "not-an-object", "record-without-fields", "uses-not-a-list"],
+    ids=[
+        "claims-not-a-list",
+        "not-an-object",
+        "record-without-fields",
+        "uses-not-a-list",
+        "evidence-not-objects",
+        "impl-not-a-list",
+        "environment-not-an-object",
+    ],
 )
 def test_a_document_that_is_not_a_ledger_is_a_one_line_value_error(document: Any, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"^document: [^\n]*$"):
@@ -158,3 +170,12 @@ def test_missing_optional_parts_are_one_line_notes(tmp_path: Path) -> None:
     r = report.build(example(), tmp_path)
     assert {"figures", "benchmarks"} <= set(r.notes)
     assert all("\n" not in note for note in r.notes.values())
+
+
+def test_nothing_the_report_reads_reaches_sympify_or_eval() -> None:
+    forbidden = {"sympify", "eval", "exec", "parse_expr", "parse_latex", "S", "literal_eval"}
+    for path in (Path(report.__file__).parent).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                assert name not in forbidden, f"{path.name}:{node.lineno} calls {name}"

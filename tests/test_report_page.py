@@ -74,6 +74,7 @@ def test_lemma_and_definition_steps_are_labelled_and_citations_link(tmp_path: Pa
     assert '<span class="badge definition">definition</span> <strong>1</strong>' in summary
     assert "Of the 5 proved, 4 in general and\n1 <a" in summary
     assert "2 step(s) hold by definition" in summary
+    assert "generated 2026-12-01T09:00:00+00:00 on Linux-example." in summary, "the machine is stated"
 
 
 def test_scope_section_lists_special_cases_apart(tmp_path: Path) -> None:
