@@ -44,6 +44,7 @@ def _make_file(tmp: Path, name: str, text: str = "x") -> str:
 
 BAD: dict[str, tuple[Callable[[Path], list[str]], str]] = {
     "unknown-option": (lambda t: [str(EXAMPLE), "--site", "s", "--colour"], "unrecognized arguments"),
+    "no-ledger": (lambda t: [], "the following arguments are required: ledger"),
     "no-output": (lambda t: [str(EXAMPLE)], "nothing to write"),
     "missing-ledger": (lambda t: ["absent.json", "--site", "s"], "is not a file"),
     "ledger-is-a-directory": (lambda t: [str(t), "--markdown", "R.md"], "is not a file"),
