@@ -37,9 +37,10 @@ def _conclusion(c: Mapping[str, Any]) -> Conclusion:
 
 def claim_view(record: Mapping[str, Any], root: Path, results: dict[str, str]) -> ClaimView:
     """The view of one claim record; KeyError, TypeError or ValueError if it is not one."""
-    steps, extra = [], []
+    steps: list[StepView] = []
+    extra: list[dict[str, Any]] = []
     for e in record["evidence"]:
-        if not isinstance(e, Mapping):
+        if not isinstance(e, dict):
             raise ValueError("every evidence entry must be a JSON object")
         if {"step", "lhs", "rhs", "status"} <= set(e):
             steps.append(_step(e))
