@@ -12,7 +12,6 @@ status 2, before any training; both outputs are written atomically, so a failed 
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime
 import io
@@ -23,12 +22,12 @@ import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 import torch
 
-from derivations.outputs import UsageError, fail, output_file, write_atomically
+from derivations.outputs import ArgumentParser, UsageError, fail, output_file, write_atomically
 from experiments import figure, gap, metrics
 from experiments.data import Images, load_digits_images, load_npz_images
 from experiments.evidence import RESULT_FILE, RESULTS
@@ -92,13 +91,6 @@ def _run(
 PROG = "python -m experiments.ablation"
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse, with its errors in one line (``prog: error: message``) and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        fail(self.prog, message)
-
-
 def nonnegative_int(text: str) -> int:
     """A seed: an integer >= 0 (NumPy's generators refuse negative seeds)."""
     value = int(text)
@@ -121,7 +113,7 @@ def load_images(data: Path | None, seed: int) -> Images:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run, write the JSON and the figure; return the exit status."""
-    parser = Parser(prog=PROG, description=__doc__.split("\n\n")[1])
+    parser = ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[1])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_STEPS} steps per objective (tests)")
     parser.add_argument("--json", type=Path, help="results JSON (default: experiments/results/ablation.json, "
                         "or build/ablation-quick.json with --quick)")  # fmt: skip

@@ -7,24 +7,15 @@ wanted) is one line on stderr and exit status 2; nothing is written then.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
-from derivations.outputs import UsageError, fail, output_dir, output_file
+from derivations.outputs import ArgumentParser, UsageError, fail, output_dir, output_file
 from report import write_markdown, write_site
 
 PROG = "python -m report"
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, with its errors in one line (``prog: error: message``) and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        fail(self.prog, message)
 
 
 def read_ledger(path: Path) -> object:
@@ -38,7 +29,7 @@ def read_ledger(path: Path) -> object:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = Parser(prog=PROG, description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
     parser.add_argument("ledger", type=Path, help="the ledger JSON written by python -m derivations --json")
     parser.add_argument("--site", type=Path, metavar="DIR", help="write index.html and its figures to DIR")
     parser.add_argument("--markdown", type=Path, metavar="PATH", help="write the Markdown report to PATH")

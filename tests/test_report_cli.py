@@ -78,11 +78,6 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(case: str, tmp_path: Pa
     assert files(tmp_path) == before, "no output file left behind"
 
 
-@pytest.mark.xfail(
-    raises=ModuleNotFoundError,
-    strict=True,
-    reason="derivations/ledger.py imports derivations.report (to become: from report import write_site)",
-)
 def test_ledger_report_option_writes_the_site(tmp_path: Path) -> None:
     assert ledger.main(["--only", "gaussian-moments", "--report", str(tmp_path / "site"), "--quiet"]) == 0
     assert 'id="claim-gaussian-moments"' in (tmp_path / "site" / "index.html").read_text()
