@@ -1,4 +1,4 @@
-"""The built-in targets, by kernel: name -> how to load it, where it comes from, what to record the version of.
+"""The built-in targets by kernel: name -> how to load it, where it comes from, whose version to record.
 
 Loading is lazy: a built-in whose package is missing raises ImportError on load and is reported skipped.
 ``impl`` is one target among the others; nothing else in ``audit`` imports it.
@@ -28,14 +28,28 @@ _JAX = ("jax", "jaxlib")
 KL = {
     "impl": Builtin(libraries.impl_kl, "impl.gaussian_kl (this project)"),
     "torch": Builtin(libraries.torch_kl, "torch.distributions: kl_divergence of Independent(Normal, 1)"),
-    "pyro": Builtin(libraries.pyro_kl, "pyro.infer.TraceMeanField_ELBO (its analytic KL)", ("pyro-ppl",), "audit"),
+    "pyro": Builtin(
+        libraries.pyro_kl, "pyro.infer.TraceMeanField_ELBO (its analytic KL)", ("pyro-ppl",), "audit"
+    ),
     "pythae": Builtin(libraries.pythae_kl, "pythae.models.VAE.loss_function (its KLD)", ("pythae",), "audit"),
-    "numpyro": Builtin(jax_targets.numpyro_kl, "numpyro.distributions.kl_divergence(Normal, Normal), JAX",
-                       ("numpyro", *_JAX), "audit-jax"),  # fmt: skip
-    "distrax": Builtin(jax_targets.distrax_kl, "distrax.Normal.kl_divergence, JAX",
-                       ("distrax", "tfp-nightly", *_JAX), "audit-jax"),  # fmt: skip
-    "tfp": Builtin(jax_targets.tfp_kl, "tensorflow_probability.substrates.jax Normal.kl_divergence",
-                   ("tfp-nightly", *_JAX), "audit-jax"),  # fmt: skip
+    "numpyro": Builtin(
+        jax_targets.numpyro_kl,
+        "numpyro.distributions.kl_divergence(Normal, Normal), JAX",
+        ("numpyro", *_JAX),
+        "audit-jax",
+    ),
+    "distrax": Builtin(
+        jax_targets.distrax_kl,
+        "distrax.Normal.kl_divergence, JAX",
+        ("distrax", "tfp-nightly", *_JAX),
+        "audit-jax",
+    ),
+    "tfp": Builtin(
+        jax_targets.tfp_kl,
+        "tensorflow_probability.substrates.jax Normal.kl_divergence",
+        ("tfp-nightly", *_JAX),
+        "audit-jax",
+    ),
     **{name: _transcribed(name) for name in transcribed.KL},
 }
 

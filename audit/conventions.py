@@ -63,7 +63,9 @@ def predict(q: np.ndarray, conv: Convention) -> np.ndarray:
     return np.asarray(conv.sign * (per_sample.sum() if conv.over_batch == "sum" else per_sample.mean()))
 
 
-def infer(out: object, q: np.ndarray, misreadings: Mapping[str, np.ndarray] | None = None) -> Convention | str:
+def infer(
+    out: object, q: np.ndarray, misreadings: Mapping[str, np.ndarray] | None = None
+) -> Convention | str:
     """The convention whose prediction matches ``out``, or a sentence saying what was returned instead."""
     if isinstance(out, tuple | list | dict):
         return f"returns a {type(out).__name__}, not one tensor"

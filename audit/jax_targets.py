@@ -66,7 +66,9 @@ def distrax_kl() -> Callable[[Tensor, Tensor], Tensor]:
         warnings.simplefilter("ignore", DeprecationWarning)
         import distrax
 
-    return bridge(lambda m, s: distrax.Normal(m, s).kl_divergence(distrax.Normal(jnp.zeros_like(m), jnp.ones_like(m))))
+    return bridge(
+        lambda m, s: distrax.Normal(m, s).kl_divergence(distrax.Normal(jnp.zeros_like(m), jnp.ones_like(m)))
+    )
 
 
 def tfp_kl() -> Callable[[Tensor, Tensor], Tensor]:

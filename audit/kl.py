@@ -57,25 +57,35 @@ def _values(fn: KL, conv: conventions.Convention, dtype: torch.dtype, quick: boo
     err = np.where(finite, rel_error(actual, k, dtype), 0.0)
     name = dtype_name(dtype)
     i = int(np.argmax(err))
-    checks = [Check(f"value {name}", bool(err[i] <= RTOL[dtype]), f"worst {err[i]:.2g} (bound {RTOL[dtype]:g})",
-                    float(err[i]), where(mu=m[i], logvar=lv[i]))]  # fmt: skip
+    checks = [
+        Check(
+            f"value {name}",
+            bool(err[i] <= RTOL[dtype]),
+            f"worst {err[i]:.2g} (bound {RTOL[dtype]:g})",
+            float(err[i]),
+            where(mu=m[i], logvar=lv[i]),
+        )
+    ]
+    rounded = {mu0: float(torch.tensor(mu0, dtype=dtype)) for mu0 in FIGURE_MU}  # the grid's mu in dtype
     out.curves[name] = {
-        f"{mu0:g}": [[lv[j], float(err[j])] for j in range(len(m)) if m[j] == mu0 and lv[j] > 0]
-        for mu0 in FIGURE_MU
+        f"{mu0:g}": [[lv[j], float(err[j])] for j in range(len(m)) if m[j] == r and lv[j] > 0]
+        for mu0, r in rounded.items()
     }
     bad = int(np.sum(finite & ~np.isfinite(actual)))
     mu_g, v_g = mu.clone().requires_grad_(True), v.clone().requires_grad_(True)
     try:
         total = fn(mu_g, v_g)
-        torch.as_tensor(total).sum().backward()  # type: ignore[arg-type]
+        torch.as_tensor(total).sum().backward()
     except (RuntimeError, TypeError) as e:
-        checks.append(Check(f"grad {name}", False, f"autograd failed: {type(e).__name__}: {e}".split("\n")[0]))
+        checks.append(
+            Check(f"grad {name}", False, f"autograd failed: {type(e).__name__}: {e}".split("\n")[0])
+        )
         return [*checks, Check(f"finite {name}", bad == 0, f"{bad} non-finite values where KL is finite")]
     if mu_g.grad is None or v_g.grad is None:
         checks.append(Check(f"grad {name}", False, "no gradient reaches mu and logvar"))
         return [*checks, Check(f"finite {name}", bad == 0, f"{bad} non-finite values where KL is finite")]
     scale = conventions.batch_gradient_scale(conv, len(m), 1)
-    g_mu, g_v = (g.grad.flatten().double().numpy() * scale for g in (mu_g, v_g))
+    g_mu, g_v = (g.flatten().double().numpy() * scale for g in (mu_g.grad, v_g.grad))
     grad_ok = finite & (np.abs(dk_v) <= float(torch.finfo(dtype).max))
     errs = [np.where(grad_ok, rel_error(g, e, dtype), 0.0) for g, e in ((g_mu, dk_mu), (g_v, dk_v))]
     which = int(np.argmax([e.max() for e in errs]))
@@ -83,9 +93,13 @@ def _values(fn: KL, conv: conventions.Convention, dtype: torch.dtype, quick: boo
     worst = float(errs[which][j])
     label = ("dKL/dmu", "dKL/dlogvar")[which]
     detail = f"worst {worst:.2g} in {label} (bound {GRAD_RTOL[dtype]:g})"
-    checks.append(Check(f"grad {name}", worst <= GRAD_RTOL[dtype], detail, worst, where(mu=m[j], logvar=lv[j])))
+    checks.append(
+        Check(f"grad {name}", worst <= GRAD_RTOL[dtype], detail, worst, where(mu=m[j], logvar=lv[j]))
+    )
     bad += int(np.sum(grad_ok & ~(np.isfinite(g_mu) & np.isfinite(g_v))))
-    checks.append(Check(f"finite {name}", bad == 0, f"{bad} non-finite values or gradients where KL is finite"))
+    checks.append(
+        Check(f"finite {name}", bad == 0, f"{bad} non-finite values or gradients where KL is finite")
+    )
     return checks
 
 

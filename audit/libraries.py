@@ -63,7 +63,7 @@ def pythae_kl() -> Fn:
 
     def kl(mu: Tensor, logvar: Tensor) -> Tensor:
         x = torch.zeros_like(mu)
-        return VAE.loss_function(config, x, x, mu, logvar, mu)[2]  # type: ignore[arg-type]
+        return VAE.loss_function(config, x, x, mu, logvar, mu)[2]
 
     return kl
 
@@ -125,6 +125,6 @@ def pythae_neg_elbo() -> Fn:
     config = SimpleNamespace(model_config=SimpleNamespace(reconstruction_loss="bce"))
 
     def neg_elbo(x: Tensor, logits: Tensor, mu: Tensor, logvar: Tensor) -> Tensor:
-        return VAE.loss_function(config, torch.sigmoid(logits), x, mu, logvar, mu)[0]  # type: ignore[arg-type]
+        return VAE.loss_function(config, torch.sigmoid(logits), x, mu, logvar, mu)[0]
 
     return neg_elbo

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from audit import kl
-from audit.result import Audit
+from typing import Any
+
+from audit import bernoulli, elbo, kl, reparameterize
+from audit.result import Audit, Check
 from audit.targets import UsageError, resolve
 
 KERNELS = ("kl", "reparameterize", "bernoulli-nll", "neg-elbo")
-_CHECKS = {"kl": kl}
+_CHECKS = {"kl": kl, "reparameterize": reparameterize, "bernoulli-nll": bernoulli, "neg-elbo": elbo}
 _SIGNATURES = {
     "kl": "f(mu, logvar) on (3, 4) float64 tensors",
+    "reparameterize": "f(mu, logvar) on (3, 4) float64 tensors",
+    "bernoulli-nll": "f(logits, x) on (3, 4) float64 tensors",
+    "neg-elbo": "f(x, logits, mu, logvar) on (3, 5), (3, 5), (3, 4), (3, 4) float64 tensors",
 }
 
 
@@ -21,10 +26,14 @@ def run(spec: str, kernel: str = "kl", quick: bool = False) -> Audit:
     out = Audit(spec, kernel, target.source, versions=target.versions, skipped=target.skipped)
     if target.fn is None:
         return out
-    module = _CHECKS[kernel]
+    module: Any = _CHECKS[kernel]
     try:
         module.probe(target.fn)
     except Exception as e:
         message = f"{type(e).__name__}: {e}".split("\n")[0]
         raise UsageError(f"{spec}: calling {_SIGNATURES[kernel]} raised {message}") from None
-    return module.audit(target.fn, out, quick=quick)
+    try:
+        return module.audit(target.fn, out, quick=quick)
+    except Exception as e:  # a target that breaks mid-audit fails, with the reason; it is not a crash
+        out.checks.append(Check("runs", False, f"raised {type(e).__name__}: {e}".split("\n")[0]))
+        return out

@@ -83,7 +83,9 @@ def resolve(spec: str, kernel: str) -> Target:
     where, sep, attr = spec.rpartition(":")
     if not sep or not where or not attr:
         names = ", ".join(table)
-        raise UsageError(f"{spec!r} is not a built-in {kernel} target ({names}) nor MODULE:FUNCTION or FILE.py:FUNCTION")
+        raise UsageError(
+            f"{spec!r} is not a built-in {kernel} target ({names}) nor MODULE:FUNCTION or FILE.py:FUNCTION"
+        )
     if where.endswith(".py") or "/" in where:
         fn = _from_file(where, attr)
     else:

@@ -86,7 +86,7 @@ def keras_io(z_mean: Tensor, z_log_var: Tensor) -> Tensor:
 
 
 def lightning_bolts(mu: Tensor, log_var: Tensor) -> Tensor:
-    """lightning-bolts basic_vae_module.py: torch's Normal-Normal KL, then ``kl.mean()`` over every element."""
+    """lightning-bolts basic_vae_module.py: torch's Normal-Normal KL, then ``kl.mean()`` over all elements."""
     std = torch.exp(log_var / 2)
     p, q = Normal(torch.zeros_like(mu), torch.ones_like(std)), Normal(mu, std)
     return kl_divergence(q, p).mean()
