@@ -76,5 +76,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         figure.draw(audits, args.figure)
     failed = [a.target for a in audits if not a.passed and not a.skipped]
     skipped = [a.target for a in audits if a.skipped]
-    print(f"{len(audits) - len(failed) - len(skipped)} passed, {len(failed)} failed, {len(skipped)} skipped")
+    passed = len(audits) - len(failed) - len(skipped)
+    print(f"{passed} of {len(audits)} targets pass; {len(failed)} fail; {len(skipped)} skipped")
     return 1 if failed else 0
