@@ -41,6 +41,9 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode() if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600; a results file is as readable as any other
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -82,8 +85,13 @@ def _finite(a: Audit) -> str:
     return "none" if count == 0 else f"{count} ✗"
 
 
+def _cell(text: str) -> str:
+    """Text safe in a Markdown table cell (a | would start a new column)."""
+    return text.replace("|", "\\|")
+
+
 def _source(a: Audit) -> str:
-    return a.source.replace("|", "/")
+    return _cell(a.source)
 
 
 def markdown(audits: Sequence[Audit], kernel: str) -> str:
@@ -103,18 +111,19 @@ def markdown(audits: Sequence[Audit], kernel: str) -> str:
         ]
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for a in audits:
-            cells = [f"`{a.target}`", _source(a), a.convention or "—"]
+            cells = [f"`{a.target}`", _source(a), _cell(a.convention) or "—"]
             cells += [
                 _figure(a.check(n))
                 for n in ("value float32", "value float64", "grad float32", "grad float64")
             ]
-            lines.append("| " + " | ".join([*cells, _finite(a), a.verdict]) + " |")
+            lines.append("| " + " | ".join([*cells, _finite(a), _cell(a.verdict)]) + " |")
     else:
         head = ["implementation", "source", "found", "checks", "verdict"]
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for a in audits:
-            checks = "; ".join(f"{c.name}: {c.detail}" + ("" if c.passed else " ✗") for c in a.checks) or "—"
-            lines.append(f"| `{a.target}` | {_source(a)} | {a.convention or '—'} | {checks} | {a.verdict} |")
+            checks = "; ".join(f"{c.name}: {_cell(c.detail)}" + ("" if c.passed else " ✗") for c in a.checks)
+            cells = [f"`{a.target}`", _source(a), _cell(a.convention) or "—", checks or "—", _cell(a.verdict)]
+            lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"Machine: {machine()}.", ""]
     lines += ["Versions: " + ", ".join(f"{k} {v}" for k, v in versions(audits).items()) + ".", ""]
     return "\n".join(lines)

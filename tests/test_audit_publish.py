@@ -52,3 +52,14 @@ def test_figure_is_a_png(audits: list, tmp_path: Path) -> None:
     path = tmp_path / "kl.png"
     draw(audits, path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_committed_results_cover_every_builtin_target() -> None:
+    """audit/results/ is what ``nox -s audit`` wrote: one audit per built-in, in each kernel's file."""
+    from audit.builtins import BUILTINS
+
+    results = Path(__file__).resolve().parents[1] / "audit" / "results"
+    for kernel, table in BUILTINS.items():
+        doc = json.loads((results / f"{kernel}.json").read_text())
+        assert [a["target"] for a in doc["audits"]] == list(table)
+        assert doc["versions"]["torch"] and doc["machine"]
