@@ -63,3 +63,11 @@ def test_committed_results_cover_every_builtin_target() -> None:
         doc = json.loads((results / f"{kernel}.json").read_text())
         assert [a["target"] for a in doc["audits"]] == list(table)
         assert doc["versions"]["torch"] and doc["machine"]
+
+
+def test_docs_show_the_committed_kl_table() -> None:
+    root = Path(__file__).resolve().parents[1]
+    rows = lambda text: [line for line in text.splitlines() if line.startswith("| `")]  # noqa: E731
+    committed = rows((root / "audit" / "results" / "kl.md").read_text())
+    assert committed
+    assert set(committed) <= set(rows((root / "docs" / "audit.md").read_text()))
