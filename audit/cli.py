@@ -8,6 +8,7 @@ files are written only after every target has run, each atomically. ``all`` stan
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError(f"cannot write {path}: no directory {path.parent}")
         if args.figure is not None and args.kernel != "kl":
             raise UsageError("--figure draws the KL's error against logvar: use it with --kernel kl")
+        if args.figure is not None and importlib.util.find_spec("matplotlib") is None:
+            raise UsageError("--figure needs matplotlib (dependency group audit)")
         specs = [s for t in args.targets for s in (builtins.BUILTINS[args.kernel] if t == "all" else [t])]
         audits = [run(spec, args.kernel, quick=args.quick) for spec in specs]
     except UsageError as e:

@@ -78,7 +78,7 @@ def resolve(spec: str, kernel: str) -> Target:
         try:
             return Target(spec, b.load(), b.source, found)
         except ImportError as e:
-            why = f"{e.name or e} not installed" + (f" (pip install --group {b.group})" if b.group else "")
+            why = f"{e.name or e} not installed" + (f" (dependency group {b.group})" if b.group else "")
             return Target(spec, None, b.source, found, skipped=why)
     where, sep, attr = spec.rpartition(":")
     if not sep or not where or not attr:

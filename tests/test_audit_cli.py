@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,18 @@ def test_impl_passes_the_reparameterize_and_neg_elbo_kernels(capsys: pytest.Capt
     assert main(["impl", "--kernel", "neg-elbo", "--quick"]) == 0
     verdicts = [line.split()[-1] for line in capsys.readouterr().out.splitlines() if line.startswith("impl")]
     assert verdicts == ["pass", "pass"]
+
+
+def test_a_skipped_builtin_does_not_fail_the_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from audit import builtins
+
+    def missing() -> Callable[..., object]:
+        raise ModuleNotFoundError("No module named 'pyro'", name="pyro")
+
+    monkeypatch.setitem(builtins.KL, "pyro", builtins.Builtin(missing, "pyro", ("pyro-ppl",), "audit"))
+    assert main(["pyro", "impl", "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped (pyro not installed (dependency group audit))" in out
+    assert "1 of 2 targets pass; 0 fail; 1 skipped" in out

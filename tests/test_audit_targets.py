@@ -44,7 +44,7 @@ def test_builtin_whose_package_is_missing_is_skipped_saying_why(monkeypatch: pyt
     monkeypatch.setitem(builtins.KL, "pyro", Builtin(load, "pyro", ("pyro-ppl",), "audit"))
     target = resolve("pyro", "kl")
     assert target.fn is None
-    assert target.skipped == "pyro not installed (pip install --group audit)"
+    assert target.skipped == "pyro not installed (dependency group audit)"
 
 
 def test_every_transcription_cites_repository_file_and_full_commit() -> None:
