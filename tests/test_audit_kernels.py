@@ -122,3 +122,15 @@ def test_neg_elbo_that_ignores_beta_fails_the_beta_checks() -> None:
 def test_neg_elbo_inputs_are_seeded() -> None:
     for a, b in zip(elbo.inputs(), elbo.inputs(), strict=True):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_neg_elbo_averaging_the_nll_over_pixels_is_named() -> None:
+    def mse_style(x: Tensor, l: Tensor, mu: Tensor, v: Tensor) -> Tensor:
+        nll = neg_elbo(x, l, mu, v, beta=0.0, reduction="none") / x.shape[1]
+        return (
+            nll + neg_elbo(x, l, mu, v, reduction="none") - neg_elbo(x, l, mu, v, beta=0.0, reduction="none")
+        ).mean()
+
+    a = run_elbo(mse_style)
+    assert failed(a) == {"convention"}
+    assert "averages the NLL over pixels" in a.checks[0].detail
