@@ -45,10 +45,23 @@ def check(claim: Claim) -> ClaimResult:
 
 
 def planted(claim_id: str, name: str, **change: object) -> Claim:
+    """The claim cut down to the conclusion that rests on step ``name`` (its chain and cited lemmas), with
+    that step changed (``rhs=...`` or any Step field): the plant is checked where it matters, quickly."""
     claim = CLAIMS[claim_id]
     claim.step(name)  # KeyError if the step was renamed: a plant must hit something
-    steps = tuple(dataclasses.replace(s, **change) if s.name == name else s for s in claim.steps)  # type: ignore[arg-type]
-    return dataclasses.replace(claim, steps=steps)
+    steps = {s.name: dataclasses.replace(s, **change) if s.name == name else s for s in claim.steps}  # type: ignore[arg-type]
+
+    def needs(names: tuple[str, ...]) -> set[str]:
+        found = set(names)
+        for n in names:
+            found |= needs(steps[n].cites)
+        return found
+
+    (kept,) = [c for c in claim.conclusions if c.holds and name in needs(c.chain)]
+    wanted = needs(kept.chain)
+    return dataclasses.replace(
+        claim, conclusions=(kept,), steps=tuple(s for n, s in steps.items() if n in wanted)
+    )
 
 
 def test_the_modules_state_exactly_the_expected_claims() -> None:
@@ -79,6 +92,12 @@ PLANTED = [
     ),
     (KL, "unique-in-sigma-sign", "bound-too-strong", {"rhs": sp.Integer(1)}),  # f(e^r) < 1 at r = -1
     (KL, "gibbs-f", "strict-at-one", {"relation": ">"}),  # f(1) = 0
+    (
+        KL,
+        "unique-in-sigma-sign",
+        "domain-narrower-than-displayed",
+        {"domain": (r_log_sigma, sp.Interval.open(0, sp.oo))},
+    ),
     (KL, "global-sign", "instance-at-variance", {"substitution": ((t, sigma**2),)}),
     (REC, "above-infimum-algebra", "missing-spread", {"rhs": (x - w * mu - b) ** 2 / (2 * s**2)}),
     (REC, "infimum-approached", "log-without-half", {"rhs": sp.log(2 * sp.pi * s**2)}),

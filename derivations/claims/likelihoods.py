@@ -115,12 +115,13 @@ def _gaussian() -> Claim:
     sq_err = sum((xi - mi) ** 2 for xi, mi in pairs)
     log_n = -sp.Rational(3, 2) * sp.log(2 * sp.pi * s**2) - sq_err / (2 * s**2)
     per_coordinate = sp.Add(*[sp.log(normal_pdf(xi, mi, s)) for xi, mi in pairs])
-    mass_3d = sp.Integral(density, *[(xi, -sp.oo, sp.oo) for xi in xs])
+    product = sp.Mul(*[normal_pdf(xi, mi, s) for xi, mi in pairs])  # the density, by matrix-form-3d
+    mass_3d = sp.Integral(product, *[(xi, -sp.oo, sp.oo) for xi in xs])
     singles = (
         single("log-1d", sp.log(normal_pdf(x, m, s)), _log_density(x, m, s), "log of eq. (1.46)", tactics=EL),
         single("normalised-1d", sp.Integral(normal_pdf(x, m, s), (x, -sp.oo, sp.oo)), sp.Integer(1),
                "∫ N(x; m, s²) dx = 1 (Gaussian integral)"),
-        single("normalised-3d", mass_3d, sp.Integer(1), "∫ N(x; m, s² I) dx = 1 for D = 3 (Fubini)"),
+        single("normalised-3d", mass_3d, sp.Integer(1), "∫ Π_j N(x_j; m_j, s²) dx = 1 for D = 3 (Fubini)"),
         single("mse-weight-3d", sp.Derivative(-sp.log(density), m1), -(x1 - m1) / s**2,
                "∂(-log N)/∂m_1 = -(x_1 - m_1)/s²: squared error weighted by 1/(2 s²)", tactics=("doit", *EL)),
     )  # fmt: skip
