@@ -2,8 +2,8 @@
 
 Kingma & Welling (2013), §2.4, write a sample of q_phi(z|x) = N(mu, sigma^2) as a deterministic function of
 phi and independent noise, so that gradients pass through the sample: E_q[f(z)] = E_eps[f(mu + sigma eps)].
-Here: z has exactly the density N(mu, sigma^2) (the derivative of its CDF, and the change of variables), in
-the log-variance form sigma = exp(v/2) too; a sample is not the mean (the question at 17:41); and for every
+Here: z has exactly the density N(mu, sigma^2) (change of variables, with the Jacobian left for the checker),
+in the log-variance form sigma = exp(v/2) too; a sample is not the mean (the question at 17:41); and for every
 differentiable f and every noise density p(eps) (N(0, 1) in the VAE) whose derivative may be taken under the
 integral (a displayed hypothesis), the derivatives of E_eps[f(mu + sigma eps)] = E_q[f(z)] in mu, sigma and v
 are the expected pathwise derivatives (Rezende et al. 2014, §3).
