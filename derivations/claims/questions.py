@@ -258,9 +258,9 @@ QUESTIONS: tuple[Question, ...] = (
         None,
         "What are theta and phi?",
         ("parameter-roles",),
-        "The weights of the two networks: theta of the decoder, which defines p_theta(x|z), and phi of the "
-        "encoder, which defines q_phi(z|x). The means and variances are the networks' outputs, functions of "
-        "x or z, not the parameters themselves.",
+        "The weights of the two networks: theta of the decoder, which defines p_theta(x|z) (and of the prior "
+        "p_theta(z), if it is learned), and phi of the encoder, which defines q_phi(z|x). The means and "
+        "variances are the networks' outputs, functions of x or z, not the parameters themselves.",
     ),
     Question(
         None,
@@ -298,9 +298,10 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         None,
         "Is p(x) a fixed number that has nothing to do with the loss?",
-        ("kl-identity", "elbo-bound"),
-        "For fixed theta, log p_theta(x) is constant in phi, which is why the encoder can ignore it; but it "
-        "depends on theta, and raising it is the goal: the loss -ELBO is an upper bound on -log p(x).",
+        ("kl-identity", "elbo-bound", "parameter-roles"),
+        "For fixed theta, log p_theta(x) is constant in phi (its derivative in phi is zero), which is why "
+        "the encoder can ignore it; but it depends on theta, and raising it is the goal: the loss -ELBO is "
+        "an upper bound on -log p(x).",
     ),
     Question(
         None,
