@@ -77,7 +77,7 @@ def test_the_modules_state_exactly_the_expected_claims() -> None:
     assert all((claim.refutes) == (EXPECTED[cid] == "refuted") for cid, claim in CLAIMS.items())
 
 
-@pytest.mark.parametrize("claim_id", ["gaussian-likelihood", "bernoulli-likelihood"])
+@pytest.mark.parametrize("claim_id", sorted(EXPECTED))
 def test_claims_settle_as_intended(claim_id: str) -> None:
     assert check(CLAIMS[claim_id]).status == EXPECTED[claim_id]
 
