@@ -35,21 +35,24 @@ if TYPE_CHECKING:
     from derivations.chains import ClaimResult
 
 RELATIONS = ("==", ">=", ">", "<=", "<")
+#: Seconds the 50-digit fallback may take (a divergent integral can keep mpmath's quadrature busy).
+NUMERIC_TIMEOUT = 10.0
 
 
 class StepTimeout(Exception):
-    """The symbolic tactics ran past the step's timeout."""
+    """A check ran past its time limit."""
 
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``StepTimeout`` after ``seconds`` of wall time (main thread only; SymPy is pure Python)."""
+    """Raise ``StepTimeout`` after ``seconds`` of wall time, and every 0.25 s after that until the block
+    ends (main thread only; SymPy is pure Python, so the signal interrupts it between bytecodes)."""
 
     def _raise(signum: int, frame: object) -> None:
-        raise StepTimeout(f"symbolic check exceeded {seconds:g} s")
+        raise StepTimeout(f"exceeded {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)  # re-fires, in case SymPy swallows the first
     try:
         yield
     finally:
@@ -245,7 +248,7 @@ def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step,
                 if singular is not None:
                     return result("failed", method + " > singular points", singular)
     except StepTimeout as exc:
-        closed, method, how = False, "sympy", str(exc)
+        closed, method, how = False, "sympy", f"the symbolic check {exc}"
     if closed:
         if step.holds:
             return result("proved", method, how)
@@ -262,7 +265,11 @@ def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step,
         if not step.holds and step.relation == "==" and _sets_differ(step):
             return result("refuted", "sympy: set difference", f"{how}; an element lies in one set only")
         return result("failed", method, how)
-    ok, detail = numeric.numeric_check(step, ctx, strict=not step.holds)
+    try:
+        with time_limit(NUMERIC_TIMEOUT):
+            ok, detail = numeric.numeric_check(step, ctx, strict=not step.holds)
+    except StepTimeout as exc:
+        ok, detail = None, f"the numeric check {exc}"
     digits = f"mpmath: {numeric.NUMERIC_DPS}-digit"
     if ok is None:
         return result("failed", f"{digits} check", f"{how}; {detail}")
