@@ -8,7 +8,8 @@ integration and summation that hold only under conditions, checked here before t
   consumes must be licensed: by a stated ``integrable(f, z)`` hypothesis for its integrand, or by
   evaluating to a finite closed form. Otherwise the tactic leaves the expression as it is.
 - ``peel_sum``: Σ_{j=a}^{b+1} f(j) = Σ_{j=a}^{b} f(j) + f(b + 1), when b + 1 >= a is known.
-- ``hypotheses``: replace the lhs of each stated equality hypothesis by its rhs.
+- ``hypotheses``: replace the lhs of each stated equality hypothesis by its rhs, outside binders of its
+  variables (like the sign facts below).
 
 Sign and domain hypotheses are not tactics: ``with_sign_facts`` replaces the hypothesised expression by a
 Dummy carrying the sign while the tactics run, outside any integral, sum or derivative that binds its
@@ -118,9 +119,10 @@ def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dum
 
 
 def substitute_equalities(expr: sp.Basic, ctx: Context) -> sp.Basic:
-    """Replace the lhs of every stated equality hypothesis by its rhs (exact subexpressions only)."""
+    """Replace the lhs of every stated equality hypothesis by its rhs: exact subexpressions, where its
+    variables are free (x = 0 says nothing about the x of ∫₀¹ x dx)."""
     for h in ctx.of_kind("equality"):
-        expr = expr.xreplace({h.fact.lhs: h.fact.rhs})
+        expr = replace_free(expr, h.fact.lhs, h.fact.rhs)
     return expr
 
 

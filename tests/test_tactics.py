@@ -105,6 +105,10 @@ def test_replace_free_descends_into_binders_of_other_variables() -> None:
 def test_equality_hypotheses_replace_exact_subexpressions() -> None:
     ctx = Context((Hypothesis("mass", sp.Eq(sp.Integral(q(z), R), 1)),))
     assert substitute_equalities(3 * sp.Integral(q(z), R) + x, ctx) == 3 + x
+    zero = Context((Hypothesis("x=0", sp.Eq(x, 0)),))
+    assert substitute_equalities(x + sp.Integral(x, (x, 0, 1)), zero) == sp.Integral(x, (x, 0, 1))
+    step = Step("bound", sp.Integral(x, (x, 0, 1)), 0, "x = 0", hypotheses=("x=0",), tactics=("hypotheses",))
+    assert check_step(step, {"x=0": zero.hypotheses[0]}).status == "failed"  # ∫₀¹ x dx = 1/2
 
 
 def test_expand_log_needs_the_sign_facts() -> None:
