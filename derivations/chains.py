@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
@@ -81,12 +81,16 @@ def structure(claim: Claim) -> list[str]:
             problems.append(f"lemma {s.name!r} is cited by no step")
         if s.assuming and s.name not in induction_steps:
             problems.append(f"step {s.name!r} has its own hypotheses but is no induction's inductive step")
-        for c in s.cites:
-            if c in steps and not steps[c].lemma:
-                problems.append(f"step {s.name!r} cites {c!r}, which is not a lemma")
-            if c in steps and steps[c].assuming and not (s.by == "induction" and s.cites[1:] == (c,)):
+        for name in s.cites:
+            if name in steps and not steps[name].lemma:
+                problems.append(f"step {s.name!r} cites {name!r}, which is not a lemma")
+            if (
+                name in steps
+                and steps[name].assuming
+                and not (s.by == "induction" and s.cites[1:] == (name,))
+            ):
                 problems.append(
-                    f"step {s.name!r} cites {c!r}, proved under its own hypotheses (induction only)"
+                    f"step {s.name!r} cites {name!r}, proved under its own hypotheses (induction only)"
                 )
     hyp_names = [h.name for h in claim.hypotheses]
     problems += [
@@ -108,7 +112,7 @@ def structure(claim: Claim) -> list[str]:
     return problems
 
 
-def _weakest(statuses: list[Status]) -> Status:
+def _weakest(statuses: Sequence[Status]) -> Status:
     return min(statuses, key=lambda s: _RANK[s]) if statuses else "failed"
 
 

@@ -11,6 +11,7 @@ which lhs - rhs is a number that breaks the relation.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import mpmath
 import sympy as sp
@@ -42,11 +43,11 @@ def evaluate(expr: sp.Basic, subs: dict) -> mpmath.mpf:
     return mpmath.mpf(value)
 
 
-def violates(gap: object, relation: str, tol: object = 0) -> bool:
-    """True when ``lhs - rhs = gap`` contradicts ``lhs <relation> rhs`` (beyond ``tol``)."""
+def violates(gap: Any, relation: str, tol: Any = 0) -> bool:
+    """True when ``lhs - rhs = gap`` (an mpf or a SymPy number) contradicts ``lhs <relation> rhs``."""
     if relation == "==":
-        return bool(abs(gap) > tol)  # type: ignore[call-overload, operator]
-    return bool(gap < -tol) if relation == ">=" else bool(gap <= tol)  # type: ignore[operator]
+        return bool(abs(gap) > tol)
+    return bool(gap < -tol) if relation == ">=" else bool(gap <= tol)
 
 
 def _candidates(step: Step, ctx: Context, sampled: int) -> list[dict]:

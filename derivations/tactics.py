@@ -77,7 +77,7 @@ def sign_dummy(fact: sp.Basic) -> tuple[sp.Basic, sp.Dummy] | None:
         return rel.lhs, sp.Dummy("h", real=True, nonzero=True)
     if not isinstance(rel, sp.core.relational.Relational) or isinstance(rel, sp.Equality):
         return None
-    lhs, rhs = (rel.lhs, rel.rhs) if rel.rhs == 0 else (rel.rhs, rel.lhs) if rel.lhs == 0 else (None, None)
+    lhs = rel.lhs if rel.rhs == 0 else rel.rhs if rel.lhs == 0 else None
     if lhs is None:
         return None
     flip = rel.lhs == 0  # 0 < a is a > 0
@@ -108,7 +108,9 @@ def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dum
     """``expr`` with each sign/domain-hypothesised expression replaced by a signed Dummy; the inverse map."""
     back: dict[sp.Dummy, sp.Basic] = {}
     for h in ctx.hypotheses:
-        pair = sign_dummy(h.fact) if h.kind == "sign" else domain_dummy(h.fact) if h.kind == "domain" else None
+        pair = (
+            sign_dummy(h.fact) if h.kind == "sign" else domain_dummy(h.fact) if h.kind == "domain" else None
+        )
         if pair is None:
             continue
         target, dummy = pair
@@ -130,14 +132,16 @@ def _licensed(integral: sp.Integral, ctx: Context) -> bool:
     """Linearity may touch ``integral``: its integrand is stated integrable, or it evaluates finite."""
     for h in ctx.of_kind("integrable"):
         stated = h.fact.lhs
-        if stated.limits == integral.limits and canonical(stated.function) == canonical(sp.Abs(integral.function)):
+        if stated.limits == integral.limits and canonical(stated.function) == canonical(
+            sp.Abs(integral.function)
+        ):
             return True
     try:
         value = integral.doit()
     except (TypeError, ValueError, NotImplementedError):
         return False
     bad = (sp.oo, -sp.oo, sp.zoo, sp.nan)
-    return not value.has(sp.Integral, sp.Piecewise, *bad) and value.is_finite is not False
+    return not value.has(sp.Integral, sp.Piecewise, *bad) and value.is_finite is True
 
 
 def _nested(integral: sp.Integral) -> sp.Integral:
@@ -145,7 +149,7 @@ def _nested(integral: sp.Integral) -> sp.Integral:
     inner: sp.Basic = integral.function
     for limit in integral.limits:
         inner = sp.Integral(inner, limit)
-    return inner  # type: ignore[return-value]
+    return inner
 
 
 def _split_one(integral: sp.Integral, ctx: Context) -> sp.Basic:
