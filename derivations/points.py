@@ -150,13 +150,14 @@ def critical_points(gap: sp.Expr, sym: sp.Symbol, where: sp.Set) -> list[sp.Basi
 
 
 def singular_points(expr: sp.Basic, where: dict[sp.Symbol, sp.Set], limit: int = 4) -> list[dict]:
-    """Points inside ``where`` at which a denominator of ``expr`` (a negative power) vanishes."""
+    """Points inside ``where`` at which a denominator of ``expr`` (a negative power of a polynomial in one
+    of its symbols) vanishes."""
     points: list[dict[sp.Symbol, sp.Basic]] = []
     for power in sorted(expr.atoms(sp.Pow), key=sp.default_sort_key):
         if not (power.exp.is_negative and power.base.free_symbols):
             continue
         for sym in sorted(power.base.free_symbols & set(where), key=str):
-            if sym.is_nonzero:
+            if sym.is_nonzero or not power.base.is_polynomial(sym):  # q(z), sin(b): not solved for here
                 continue
             try:
                 roots = sp.solve(power.base, sym)
