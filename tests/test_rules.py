@@ -325,3 +325,44 @@ def test_an_inductive_step_cannot_be_cited_as_a_fact() -> None:
         steps=(*c.steps[:2], dataclasses.replace(c.steps[2], lemma=True), use),
     )
     assert check_claim(bad, {}).status == "failed"
+
+
+def test_an_inductive_step_resting_on_a_hypothesis_about_d_fails() -> None:
+    # "If D = 2 then Σ (2j - 1) = D² + (D - 1)(D - 3)" is false (4 != 3); with D = 2 the inductive step
+    # collapses to S(3) = 9, true, so P(D) => P(D + 1) would be "shown" where it was only shown at D = 2.
+    two = Hypothesis("D=2", sp.Eq(D, 2))
+    p_of = lambda n: n**2 + (n - 1) * (n - 3)  # noqa: E731
+    p_d = Hypothesis("P(D)", sp.Eq(odd_sum(D), p_of(D)))
+    steps = (
+        Step("base", odd_sum(1), p_of(sp.Integer(1)), "D = 1", lemma=True),
+        Step(
+            "inductive",
+            odd_sum(D + 1),
+            p_of(D + 1),
+            "D = 2",
+            hypotheses=("D=2",),
+            tactics=("hypotheses", "doit", "simplify"),
+            assuming=(p_d,),
+            lemma=True,
+        ),
+        Step(
+            "all-D",
+            odd_sum(D),
+            p_of(D),
+            "induction",
+            by="induction",
+            cites=("base", "inductive"),
+            domain=(D, sp.Naturals),
+        ),
+    )
+    c = Claim(
+        "odd",
+        "odd",
+        conclusions=(Conclusion(odd_sum(D), p_of(D), chain=("all-D",)),),
+        steps=steps,
+        hypotheses=(two,),
+    )
+    result = check_claim(c, {})
+    assert [r.status for r in result.steps[:2]] == ["proved", "proved"]
+    assert result.status == "failed"
+    assert "rests on hypotheses about D" in result.steps[2].detail
