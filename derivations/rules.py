@@ -1,8 +1,9 @@
 """The kernel rules beyond tactics: each closes a step from cited lemma steps of the same claim.
 
-- **monotone**: ∫ g ≥ ∫ h over the same limits from a cited lemma g ≥ h (pointwise, proved), with g and h
-  stated integrable (h = 0 exempt); for "==", equal integrands give equal integrals (no integrability
-  needed: both sides are the same integral of the same function).
+- **monotone**: ∫ g ≥ ∫ h over the same increasing limits from a cited lemma g ≥ h (pointwise, proved, for
+  every value of the variable between the limits: its assumptions and hypotheses allow them all), with g
+  and h stated integrable (h = 0 exempt); for "==", equal integrands give equal integrals (no
+  integrability needed: both sides are the same integral of the same function).
 - **chain**: a lemma from a chain of cited lemmas, exactly as a conclusion from its chain.
 - **instance**: a cited lemma that holds for every value of a variable, at an expression shown to lie in
   that variable's domain (with the step's sign facts).
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 
 import sympy as sp
 
+from derivations import points
 from derivations.check import StepResult, context, oriented
 from derivations.core import Hypothesis, Status, Step
 from derivations.tactics import canonical, same, with_sign_facts
@@ -66,9 +68,17 @@ def monotone(
     l_lhs, l_rhs, l_rel = oriented(lemma.step)
     if not isinstance(lhs, sp.Integral) or len(lhs.limits) != 1 or len(lhs.limits[0]) != 3:
         return "failed", "monotone: the left side must be a single definite integral"
-    _, lower, upper = lhs.limits[0]
-    if relation != "==" and (upper - lower).is_extended_nonnegative is not True:
+    var, lower, upper = lhs.limits[0]
+    increasing = (upper - lower).is_extended_nonnegative is True
+    if relation != "==" and not increasing:
         return "failed", f"monotone: the limits {lower}, {upper} are not shown in increasing order"
+    names, _ = _support(lemma.step.name, lemmas)
+    where = points.domains([var], tuple(hyps[n] for n in sorted(names) if n in hyps))[var]
+    if where != sp.Reals and not (increasing and sp.Interval.open(lower, upper).is_subset(where) is True):
+        return (
+            "failed",
+            f"monotone: lemma {lemma.step.name!r} holds for {var} in {where}, not over the limits",
+        )
     h = rhs.function if isinstance(rhs, sp.Integral) and rhs.limits == lhs.limits else rhs
     if h is rhs and rhs != 0:
         return "failed", "monotone: the right side must be an integral over the same limits, or 0"

@@ -169,6 +169,36 @@ def test_monotone_over_reversed_or_indefinite_limits_fails() -> None:
     assert over(z) == "failed"
 
 
+def test_monotone_needs_the_lemma_over_the_whole_range() -> None:
+    # z >= 0 holds for a positive z; integrated over (-1, 0) it would give -1/2 >= 0.
+    zp = sp.Symbol("z", positive=True)
+
+    def over(lower: sp.Basic, upper: sp.Basic) -> str:
+        lemma = Step("pos", zp, 0, "z > 0", relation=">=", lemma=True)
+        ok = Hypothesis("int", integrable(zp, zp, lower, upper))
+        step = Step(
+            "int",
+            sp.Integral(zp, (zp, lower, upper)),
+            0,
+            "monotone",
+            relation=">=",
+            by="monotone",
+            cites=("pos",),
+            hypotheses=("int",),
+        )
+        c = Claim(
+            "m",
+            "m",
+            conclusions=(Conclusion(step.lhs, 0, ">=", chain=("int",)),),
+            steps=(lemma, step),
+            hypotheses=(ok,),
+        )
+        return check_claim(c, {}).status
+
+    assert over(0, 1) == "proved"
+    assert over(-1, 0) == "failed"
+
+
 def test_monotone_congruence_needs_no_integrability() -> None:
     ident = Step(
         "ident", (z + 1) ** 2 * sp.exp(-(z**2)), (z**2 + 2 * z + 1) * sp.exp(-(z**2)), "expand", lemma=True
