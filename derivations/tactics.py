@@ -26,6 +26,8 @@ import sympy as sp
 from derivations.core import Hypothesis
 
 BINDERS = (sp.Integral, sp.Sum, sp.Product, sp.Derivative, sp.Subs, sp.Lambda)
+#: Binders whose bound symbol is not in ``.variables``: the limit variable, the set-builder variable.
+_OTHER_BINDERS = (sp.Limit, sp.ConditionSet, sp.ImageSet)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,9 +55,14 @@ def same(a: sp.Basic, b: sp.Basic) -> bool:
     return bool(canonical(a) == canonical(b))
 
 
-def _bound(expr: sp.Basic) -> set[sp.Basic]:
-    variables = getattr(expr, "variables", ())
-    return set(variables) if isinstance(expr, BINDERS) else set()
+def bound_by(expr: sp.Basic) -> set[sp.Basic]:
+    """The symbols ``expr`` binds (an integral's, a sum's, a limit's variable), none if it binds none."""
+    if isinstance(expr, BINDERS):
+        return set(getattr(expr, "variables", ()))
+    if isinstance(expr, _OTHER_BINDERS):
+        inner: set[sp.Basic] = set().union(*(a.free_symbols for a in expr.args))
+        return inner - expr.free_symbols
+    return set()
 
 
 def replace_free(expr: sp.Basic, target: sp.Basic, replacement: sp.Basic) -> sp.Basic:
@@ -64,7 +71,7 @@ def replace_free(expr: sp.Basic, target: sp.Basic, replacement: sp.Basic) -> sp.
         return replacement
     if not isinstance(expr, sp.Basic) or not expr.args or isinstance(expr, sp.MatrixBase):
         return expr
-    if _bound(expr) & target.free_symbols:
+    if bound_by(expr) & target.free_symbols:
         return expr
     args = tuple(replace_free(a, target, replacement) for a in expr.args)
     return expr if args == expr.args else expr.func(*args)

@@ -102,6 +102,12 @@ def test_replace_free_descends_into_binders_of_other_variables() -> None:
     assert replace_free(sp.Integral(q(z), R), q(z), sp.Integer(2)) == sp.Integral(q(z), R)
 
 
+def test_hypotheses_leave_a_limit_variable_alone() -> None:
+    one = {"x=1": Hypothesis("x=1", sp.Eq(x, 1))}
+    step = Step("lim", sp.Limit(sp.sin(x) / x, x, 0) + x, 2, "x = 1", hypotheses=("x=1",))
+    assert check_step(step, one).status == "proved"  # the x of the limit is not the x = 1
+
+
 def test_equality_hypotheses_replace_exact_subexpressions() -> None:
     ctx = Context((Hypothesis("mass", sp.Eq(sp.Integral(q(z), R), 1)),))
     assert substitute_equalities(3 * sp.Integral(q(z), R) + x, ctx) == 3 + x
