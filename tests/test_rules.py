@@ -14,8 +14,6 @@ from derivations.core import Claim, Conclusion, Hypothesis, Step, integrable
 
 z, x = sp.symbols("z x", real=True)
 t = sp.Symbol("t", positive=True)
-j = sp.Symbol("j", integer=True)
-D = sp.Symbol("D", integer=True, positive=True)
 q, p = sp.Function("q"), sp.Function("p")
 R = (z, -sp.oo, sp.oo)
 KL = sp.Integral(q(z) * sp.log(q(z) / p(z)), R)
