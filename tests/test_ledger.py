@@ -148,6 +148,16 @@ def test_report_is_written(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "index.html").is_file()
 
 
+def test_registry_checks_a_claim_once_unless_what_it_rests_on_changed() -> None:
+    first = registry.run((GOOD, BAD))
+    again = registry.run((GOOD, BAD))
+    assert again["planted-bad"] is first["planted-bad"]
+    other = Claim("planted-good", "other", conclusions=GOOD.conclusions, steps=GOOD.steps)
+    rerun = registry.run((other, BAD))
+    assert rerun["planted-bad"] is not first["planted-bad"]
+    assert rerun["planted-bad"].status == "failed"
+
+
 def test_exit_status_is_nonzero_when_a_claim_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(registry, "all_claims", lambda: (BAD,))
     assert ledger.main(["--quiet"]) == 1
