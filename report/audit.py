@@ -1,15 +1,11 @@
-"""The report's audit section, read from what ``nox -s audit`` commits in ``audit/results/``.
+"""The report's audit section, read from what ``nox -s audit`` commits in ``audit/results/``: the KL table
+(``kl.json``: each implementation with its source, labelled where transcribed from an example script; the
+sign and reduction found, the worst float32 and float64 relative error of value and gradients, NaN/inf, the
+verdict), the figure ``kl.png``, the other kernels' verdicts, and each file's machine and versions.
 
-- the KL table from ``kl.json``: one row per implementation (its source, "transcribed" where it is a formula
-  copied from an example script), the sign and reduction found, the worst float32 and float64 relative
-  error of the value and of the gradients (and where, when the check failed), NaN/inf, the verdict;
-- the figure ``kl.png``, captioned with the machine that ``kl.json`` records;
-- the other kernels' verdicts (``reparameterize.json``, ``bernoulli-nll.json``, ``neg-elbo.json``);
-- each file's machine and versions, as recorded.
-
-Every cell is written from the JSON as ``audit/publish.py`` writes ``kl.md`` (a figure to two significant
-digits, ``at`` its worst input and ``✗`` when its check failed; NaN/inf the count the finite checks
-recorded), never recomputed. A missing or malformed file is one line in ``notes["audit"]``.
+Every cell is written from the JSON as ``audit/publish.py`` writes ``kl.md`` (two significant digits, ``at``
+the worst input and ``✗`` when the check failed; NaN/inf the count the finite checks recorded), never
+recomputed. A missing or malformed file is one line in ``notes["audit"]``.
 """
 
 from __future__ import annotations
@@ -26,8 +22,17 @@ KERNELS = ("reparameterize", "bernoulli-nll", "neg-elbo")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: The checks whose figures the KL table shows, in its column order, and the table's header.
 FIGURES = ("value float32", "value float64", "grad float32", "grad float64")
-KL_HEADER = ("implementation", "source", "sign and reduction found", "worst rel. error float32")
-KL_HEADER += ("float64", "gradient float32", "gradient float64", "NaN/inf", "verdict")
+KL_HEADER = (
+    "implementation",
+    "source",
+    "sign and reduction found",
+    "worst rel. error float32",
+    "float64",
+    "gradient float32",
+    "gradient float64",
+    "NaN/inf",
+    "verdict",
+)
 KERNEL_HEADER = ("kernel", "implementation", "source", "found", "verdict")
 #: What reading a malformed document as a results document raises.
 MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, OSError)

@@ -110,8 +110,8 @@ def audit(a: AuditPart, href: Callable[[Figure], str]) -> list[str]:
     """The audit section: the KL table, its figure, the other kernels, where each file was measured."""
     lines = [
         "`python -m audit my_file.py:my_kl` checks anyone's KL (or `--kernel` reparameterize, bernoulli-nll,",
-        "neg-elbo) against the ledger's closed form, claim `gaussian-kl-standard`; `nox -s audit` writes these",
-        "results. Shown as recorded in `audit/results/`; ✗ marks a failed check, with its worst input.",
+        "neg-elbo) against the ledger's closed form, claim `gaussian-kl-standard`; `nox -s audit` writes",
+        "these results. Shown as recorded in `audit/results/`; ✗ marks a failed check, with its worst input.",
         "",
     ]
     if a.kl:
@@ -127,7 +127,9 @@ def audit(a: AuditPart, href: Callable[[Figure], str]) -> list[str]:
         caption = [f"*{esc(line)}*\n" for line in a.figure.caption.splitlines()]
         lines += [f"![Relative error of each KL against logvar]({href(a.figure)})", "", *caption]
     lines += table(a.kernels) if a.kernels else []
-    return lines + [f"- `{r.path}`: measured on {esc(r.machine)}; versions {esc(r.versions)}." for r in a.records]
+    return lines + [
+        f"- `{r.path}`: measured on {esc(r.machine)}; versions {esc(r.versions)}." for r in a.records
+    ]
 
 
 def render_markdown(r: Report, href: Callable[[Figure], str]) -> str:

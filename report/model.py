@@ -123,7 +123,7 @@ class Report:
     figures: tuple[Figure, ...]
     benchmarks: tuple[Table, ...]
     notes: dict[str, str]
-    audit: AuditPart = AuditPart()  # the audit of published VAE loss code (``report.audit``)
+    audit: AuditPart = dataclasses.field(default_factory=AuditPart)  # published VAE loss code, audited
 
     @property
     def failed(self) -> tuple[ClaimView, ...]:
