@@ -19,7 +19,7 @@ from derivations.claims.likelihoods import bernoulli_log_likelihood, gaussian_lo
 from derivations.claims.moments import normal_pdf, standard_normal_pdf
 from derivations.claims.reparameterization import f, p_noise
 from derivations.core import Claim, Conclusion, Hypothesis, Step, collecting_helper_uses
-from derivations.symbols import D, eps, l, l_plus, m, mu, s, sigma, v, x, z
+from derivations.symbols import D, c0, c1, c2, c3, c4, eps, l, l_plus, m, mu, s, sigma, v, x, z
 
 with collecting_helper_uses():
     CLAIMS = {c.id: c for c in (*likelihoods.claims(), *reparameterization.claims())}
@@ -91,6 +91,10 @@ def per_dim(quad_scale: sp.Expr, log_arg: sp.Expr) -> sp.Expr:
 
 
 GAUSS, BERN = ("gaussian-likelihood", "log-1d"), "bernoulli-likelihood"
+QUARTIC = sum(c * z**k for k, c in enumerate((c0, c1, c2, c3, c4)))
+QUARTIC_AT_VARIANCE = reparameterization._by_moments(
+    QUARTIC.subs(z, mu + sigma**2 * eps)
+)  # sigma² as the std
 REPAR = "reparameterisation-distribution"
 PLANTED = {
     "wrong-constant": (*GAUSS, per_dim(1 / (2 * s**2), sp.pi * s**2)),
@@ -109,6 +113,7 @@ PLANTED = {
     "variance-is-sigma": (REPAR, "variance-by-moments", sigma),
     "logvar-missing-half": (REPAR, "logvar-std", v / 2),
     "spread-above-sigma": ("reparameterisation-sample-is-mean", "spread-is-variance", sigma),
+    "z-form-variance-as-std": ("reparameterisation-gradient", "z-form-degree-4", QUARTIC_AT_VARIANCE),
 }
 
 

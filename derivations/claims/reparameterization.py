@@ -6,7 +6,8 @@ Here: z has exactly the density N(mu, sigma^2) (change of variables, with the Ja
 in the log-variance form sigma = exp(v/2) too; a sample is not the mean (the question at 17:41); and for every
 differentiable f and every noise density p(eps) (N(0, 1) in the VAE) whose derivative may be taken under the
 integral (a displayed hypothesis), the derivatives of E_eps[f(mu + sigma eps)] = E_q[f(z)] in mu, sigma and v
-are the expected pathwise derivatives (Rezende et al. 2014, §3).
+are the expected pathwise derivatives (Rezende et al. 2014, §3). The identity E_q[f(z)] = E_eps[f(mu +
+sigma eps)] itself is a change of variables, which the kernel has no rule for: it is checked for a quartic f.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sympy as sp
 
 from derivations.claims.moments import normal_pdf, standard_normal_pdf
 from derivations.core import Claim, Conclusion, Hypothesis, Step
-from derivations.symbols import eps, mu, sigma, v, z
+from derivations.symbols import c0, c1, c2, c3, c4, eps, mu, sigma, v, z
 
 KW_TRICK = "Kingma & Welling (2013), Auto-Encoding Variational Bayes, §2.4 (the reparameterization trick), §3"
 BISHOP_CHANGE = "Bishop (2006), PRML, §1.2.1, eq. (1.27): change of variables of a density"
@@ -115,10 +116,19 @@ def _gradient() -> Claim:
         steps.append(Step(f"{name}-gradient", gradient, pathwise, rule, hypotheses=(f"leibniz-{name}",),
                           tactics=("hypotheses", "simplify")))  # fmt: skip
         conclusions.append(Conclusion(gradient, pathwise, chain=(f"{name}-gradient",), name=name))
+    poly = c0 + c1 * z + c2 * z**2 + c3 * z**3 + c4 * z**4  # a worked instance: a general quartic
+    z_form = sp.Integral(poly * normal_pdf(z, mu, sigma), (z, -sp.oo, sp.oo))
+    eps_form = _by_moments(poly.subs(z, mu + sigma * eps))
+    rule = (
+        "for a quartic f, E_q[f(z)] = ∫ f(z) N(z; mu, sigma²) dz = E_eps[f(mu + sigma eps)], moment by moment"
+    )
+    steps.append(Step("z-form-degree-4", z_form, eps_form, rule))
+    conclusions.append(Conclusion(z_form, eps_form, chain=("z-form-degree-4",), name="z-form-degree-4"))
     return Claim(
         id="reparameterisation-gradient",
         title="For every differentiable f and noise density p (derivative under the integral), the gradients"
-        " of E_eps[f(mu + sigma eps)] in mu, sigma and v = log sigma² are expected pathwise derivatives",
+        " of E_eps[f(mu + sigma eps)] in mu, sigma and v = log sigma² are expected pathwise derivatives;"
+        " for a quartic f, E_eps[f(mu + sigma eps)] = E_q[f(z)]",
         conclusions=tuple(conclusions),
         steps=tuple(steps),
         hypotheses=tuple(hypotheses),
