@@ -45,6 +45,9 @@ _REFERENCES = (
 EL: tuple[TacticName, ...] = ("doit", "expand_log", "simplify")
 NONZERO = (r_log_sigma, sp.Reals - sp.FiniteSet(0))
 TAU = sp.sqrt(POSTERIOR_VAR)
+LINEAR_GAUSSIAN = (
+    "the linear-Gaussian model p(z) = N(0, 1), p(x|z) = N(w z + b, s²), q(z|x) = N(mu, sigma²), one x"
+)
 
 
 def at(loss: sp.Expr, mean: sp.Expr, std: sp.Expr) -> sp.Expr:
@@ -119,9 +122,11 @@ def _optimum(
 def _kl_only() -> Claim:
     return _optimum(
         "ablation-kl-only",
-        "KL term alone: the unique optimum is q(z|x) = N(0, 1) = p(z) for every x; nothing is learned",
+        "KL term alone (one latent dimension): the unique optimum is q(z|x) = N(0, 1) = p(z) for every x;"
+        " nothing is learned",
         KL_ONLY, (sp.Integer(0), sp.Integer(1)), mu**2 / 2, delta_mu**2 / 2,
         uses=USES_KL, impl=("impl.gaussian_kl", "impl.neg_elbo"),
+        special_case="one latent dimension: q(z|x) = N(mu, sigma²) against p(z) = N(0, 1)",
     )  # fmt: skip
 
 
@@ -142,9 +147,10 @@ def _reconstruction_only() -> Claim:
     )  # fmt: skip
     return _claim(
         "ablation-reconstruction-only",
-        "Reconstruction term alone: the loss exceeds log(2π s²)/2 everywhere and tends to it as sigma -> 0:"
-        " the infimum is not attained (peaky codes), the best mean reconstructs x",
+        "Reconstruction term alone (linear-Gaussian decoder): the loss exceeds log(2π s²)/2 everywhere and"
+        " tends to it as sigma -> 0: the infimum is not attained (peaky codes), the best mean reconstructs x",
         parts, uses=USES_RECONSTRUCTION, lecture_times=_LECTURE, impl=("impl.gaussian_nll", "impl.neg_elbo"),
+        special_case=LINEAR_GAUSSIAN,
     )  # fmt: skip
 
 
@@ -154,10 +160,11 @@ def _both() -> Claim:
                     "at the optimum the ELBO equals log p(x): q is the posterior", tactics=EL),)  # fmt: skip
     return _optimum(
         "ablation-both",
-        "Both terms: the ELBO's unique optimum over (mu, sigma) is the exact posterior p(z|x), where it is"
-        " log p(x)",
+        "Both terms (linear-Gaussian model): the ELBO's unique optimum over (mu, sigma) is the exact"
+        " posterior p(z|x), where it is log p(x)",
         BOTH, (POSTERIOR_MEAN, TAU), (mu - POSTERIOR_MEAN) ** 2 / (2 * POSTERIOR_VAR),
         delta_mu**2 / (2 * POSTERIOR_VAR), extra, uses=USES_BOTH, impl=("impl.neg_elbo",),
+        special_case=LINEAR_GAUSSIAN,
     )  # fmt: skip
 
 

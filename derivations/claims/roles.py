@@ -80,8 +80,11 @@ def _parameter_roles() -> Claim:
     )  # fmt: skip
     return Claim(
         id="parameter-roles",
-        title="theta (prior and decoder) generates, phi recognises: each term trains its own parameters, the"
-        " prior by the KL term alone, and the evidence depends on theta, never on phi",
+        title="On a linear-Gaussian VAE with a learned prior: theta (prior and decoder) generates, phi"
+        " recognises; each term trains its own parameters, the prior by the KL term alone; the evidence moves"
+        " with theta, never with phi",
+        special_case="p_theta(z) = N(theta_p, 1), p_theta(x|z) = N(theta_w z + b, s²), q_phi(z|x) = N(phi x,"
+        " e^phi)",
         conclusions=tuple(c for c, _ in pairs),
         steps=tuple(st for _, st in pairs),
         uses=USES,
