@@ -55,9 +55,10 @@ def at(loss: sp.Expr, mean: sp.Expr, std: sp.Expr) -> sp.Expr:
     return sp.Subs(loss, (mu, sigma), (mean, std))
 
 
-def gibbs(t: sp.Expr) -> sp.Expr:
-    """(t^2 - 1 - log t^2)/2 >= 0 for t > 0, zero only at t = 1: the KL's cost of a standard deviation t."""
-    return (t**2 - 1 - 2 * sp.log(t)) / 2
+def gibbs(ratio: sp.Expr) -> sp.Expr:
+    """f(t) = (t^2 - 1 - log t^2)/2 >= 0 for t > 0, zero only at t = 1: the KL's cost (nats) of a standard
+    deviation t times the optimal one."""
+    return (ratio**2 - 1 - 2 * sp.log(ratio)) / 2
 
 
 def single(name: str, lhs: sp.Basic, rhs: sp.Basic, rule: str, **step: object) -> tuple[Conclusion, Step]:
