@@ -25,6 +25,7 @@ import sympy as sp
 
 from derivations.check import StepResult, check_step
 from derivations.core import Claim, Conclusion, Status, Step
+from derivations.display import quantified_symbols
 from derivations.rules import RULES, compose, implies
 from derivations.tactics import canonical, same
 
@@ -112,6 +113,11 @@ def structure(claim: Claim) -> list[str]:
     return problems
 
 
+def quantified(claim: Claim) -> frozenset[sp.Basic]:
+    """The claim's quantified symbols: its hypotheses about them hold for every value (displayed so)."""
+    return frozenset(quantified_symbols(claim))
+
+
 def _weakest(statuses: Sequence[Status]) -> Status:
     return min(statuses, key=lambda s: _RANK[s]) if statuses else "failed"
 
@@ -121,7 +127,7 @@ def _conclusion(c: Conclusion, results: Mapping[str, StepResult], claim: Claim) 
         name = c.name or "claimed"
         step = Step(name, c.lhs, c.rhs, "the statement as claimed", relation=c.relation, holds=False,
                     hypotheses=tuple(h.name for h in claim.hypotheses))  # fmt: skip
-        r = check_step(step, {h.name: h for h in claim.hypotheses})
+        r = check_step(step, {h.name: h for h in claim.hypotheses}, quantified=quantified(claim))
         return ConclusionResult(c, "refuted" if r.status == "refuted" else "failed", r.detail)
     steps = [results[n] for n in c.chain]
     joints = [c.lhs, *(x for r in steps for x in (r.step.lhs, r.step.rhs)), c.rhs]
@@ -144,6 +150,7 @@ def _conclusion(c: Conclusion, results: Mapping[str, StepResult], claim: Claim) 
 def _check_steps(claim: Claim) -> dict[str, StepResult]:
     """Every step, cited lemmas first; a rule step is closed by its rule, then weakened by its lemmas."""
     hyps = {h.name: h for h in claim.hypotheses}
+    everywhere = quantified(claim)
     done: dict[str, StepResult] = {}
     pending = list(claim.steps)
     while pending:
@@ -159,7 +166,7 @@ def _check_steps(claim: Claim) -> dict[str, StepResult]:
             cited = [done[c] for c in s.cites if c in done]
             if s.by == "tactics":
                 proved = tuple(c.step for c in cited if c.status == "proved")
-                r = check_step(s, hyps, proved)
+                r = check_step(s, hyps, proved, quantified=everywhere)
             else:
                 start = time.perf_counter()
                 try:

@@ -29,7 +29,7 @@ from sympy.calculus.util import function_range
 
 from derivations import numeric, points
 from derivations.core import Claim, Hypothesis, Status, Step, oriented
-from derivations.tactics import TACTICS, Context, canonical, with_sign_facts
+from derivations.tactics import TACTICS, Context, canonical, integration_symbols, with_sign_facts
 
 if TYPE_CHECKING:
     from derivations.chains import ClaimResult
@@ -184,11 +184,12 @@ def _sets_differ(step: Step) -> bool:
     return any(sp.Complement(a, b).is_empty is False for a, b in ((lhs, rhs), (rhs, lhs)))
 
 
-def context(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None,
-            lemmas: tuple[Step, ...] = ()) -> Context:  # fmt: skip
+def context(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None, lemmas: tuple[Step, ...] = (),
+            quantified: frozenset[sp.Basic] | None = None) -> Context:  # fmt: skip
     """What ``step`` may use: the named hypotheses, its own ``assuming``, and its cited proved lemmas as
     facts (an equality lemma as a substitution, ``a >= 0``-shaped lemmas as sign facts); larger
-    expressions first, so a compound fact is found before its parts are replaced."""
+    expressions first, so a compound fact is found before its parts are replaced. ``quantified``: the
+    claim's quantified symbols (``display.quantified_symbols``); alone, those the step integrates over."""
     named = tuple((hypotheses or {})[n] for n in step.hypotheses if n in (hypotheses or {}))
     facts = []
     for lemma in lemmas:
@@ -198,11 +199,13 @@ def context(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None,
         elif rhs == 0:
             facts.append(Hypothesis(f"lemma {lemma.name}", sp.Rel(lhs, 0, relation, evaluate=False)))
     ordered = sorted(named + step.assuming + tuple(facts), key=lambda h: -sp.count_ops(h.fact))
-    return Context(hypotheses=tuple(ordered))
+    if quantified is None:
+        quantified = integration_symbols(step.lhs, step.rhs)
+    return Context(hypotheses=tuple(ordered), quantified=quantified)
 
 
-def check_step(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None,
-               lemmas: tuple[Step, ...] = ()) -> StepResult:  # fmt: skip
+def check_step(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None, lemmas: tuple[Step, ...] = (),
+               *, quantified: frozenset[sp.Basic] | None = None) -> StepResult:  # fmt: skip
     """Check one step by its tactics: assumptions, symbolic tactics, then numeric fallback or counterexample.
 
     ``hypotheses`` maps the claim's hypothesis names to hypotheses; a name the step uses that is missing
@@ -214,12 +217,13 @@ def check_step(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None,
         return StepResult(step, status, method, detail, time.perf_counter() - start)
 
     try:
-        return _check(step, hypotheses or {}, lemmas, result)
+        return _check(step, hypotheses or {}, lemmas, quantified, result)
     except Exception as exc:  # the run always finishes: a crash inside a step is that step's failure
         return result("failed", "exception", f"{type(exc).__name__}: {str(exc)[:300]}")
 
 
-def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step, ...], result) -> StepResult:  # type: ignore[no-untyped-def]
+def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step, ...],  # type: ignore[no-untyped-def]
+           quantified: frozenset[sp.Basic] | None, result) -> StepResult:  # fmt: skip
     if step.relation not in RELATIONS:
         return result("failed", "relation", f"relation {step.relation!r} is none of {RELATIONS}")
     missing = [n for n in step.hypotheses if n not in hypotheses]
@@ -242,7 +246,7 @@ def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step,
                       "declare it a definition, or state it so that the checker does the work")  # fmt: skip
     if step.by != "tactics":
         return result("failed", step.by, f"rule {step.by!r} needs the claim's lemmas (check_claim)")
-    ctx = context(step, hypotheses, lemmas)
+    ctx = context(step, hypotheses, lemmas, quantified)
     problem = _domain_problem(step, ctx)
     if problem is not None:
         return result("failed", "domain", problem)

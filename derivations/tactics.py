@@ -9,7 +9,8 @@ integration and summation that hold only under conditions, checked here before t
   evaluating to a finite closed form. Otherwise the tactic leaves the expression as it is.
 - ``peel_sum``: Σ_{j=a}^{b+1} f(j) = Σ_{j=a}^{b} f(j) + f(b + 1), when b + 1 >= a is known.
 - ``hypotheses``: replace the lhs of each stated equality hypothesis by its rhs, outside binders of its
-  variables (like the sign facts below).
+  variables, unless the claim quantifies them (integrates or inducts over them: the hypothesis then holds
+  for every value, and the statement says so).
 
 Sign and domain hypotheses are not tactics: ``with_sign_facts`` replaces the hypothesised expression by a
 Dummy carrying the sign while the tactics run, outside any integral, sum or derivative that binds its
@@ -35,6 +36,9 @@ class Context:
     """What a step may use: its declared hypotheses (the claim's that it names, and its own)."""
 
     hypotheses: tuple[Hypothesis, ...] = ()
+    #: Symbols the claim integrates, sums or inducts over: its hypotheses about them hold for every value
+    #: (the statement says "for all z"), so its equalities may also be substituted under their binders.
+    quantified: frozenset[sp.Basic] = frozenset()
 
     def of_kind(self, kind: str) -> tuple[Hypothesis, ...]:
         return tuple(h for h in self.hypotheses if h.kind == kind)
@@ -65,16 +69,29 @@ def bound_by(expr: sp.Basic) -> set[sp.Basic]:
     return set()
 
 
-def replace_free(expr: sp.Basic, target: sp.Basic, replacement: sp.Basic) -> sp.Basic:
-    """``expr`` with ``target`` replaced where its variables are free (not bound by an enclosing binder)."""
+def replace_free(
+    expr: sp.Basic, target: sp.Basic, replacement: sp.Basic, allowed: frozenset[sp.Basic] = frozenset()
+) -> sp.Basic:
+    """``expr`` with ``target`` replaced where its variables are free: not under a binder of one of them,
+    unless that variable is in ``allowed`` (a fact that holds for every value of it)."""
     if expr == target:
         return replacement
     if not isinstance(expr, sp.Basic) or not expr.args or isinstance(expr, sp.MatrixBase):
         return expr
-    if bound_by(expr) & target.free_symbols:
+    bound = bound_by(expr)
+    if target in bound or (bound & target.free_symbols) - allowed:  # never the bound variable itself
         return expr
-    args = tuple(replace_free(a, target, replacement) for a in expr.args)
+    args = tuple(replace_free(a, target, replacement, allowed) for a in expr.args)
     return expr if args == expr.args else expr.func(*args)
+
+
+def integration_symbols(*exprs: sp.Basic) -> frozenset[sp.Basic]:
+    """The symbols that an integral, a sum or a product in ``exprs`` binds."""
+    found: set[sp.Basic] = set()
+    for expr in exprs:
+        for binder in expr.atoms(sp.Integral, sp.Sum, sp.Product) if isinstance(expr, sp.Basic) else ():
+            found.update(v for v in binder.variables if isinstance(v, sp.Symbol))
+    return frozenset(found)
 
 
 def sign_dummy(fact: sp.Basic) -> tuple[sp.Basic, sp.Dummy] | None:
@@ -129,9 +146,10 @@ def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dum
 
 def substitute_equalities(expr: sp.Basic, ctx: Context) -> sp.Basic:
     """Replace the lhs of every stated equality hypothesis by its rhs: exact subexpressions, where its
-    variables are free (x = 0 says nothing about the x of ∫₀¹ x dx)."""
+    variables are free or quantified (x = 1 says nothing about the x of lim_{x -> 0}, unless the claim
+    displays it for all x)."""
     for h in ctx.of_kind("equality"):
-        expr = replace_free(expr, h.fact.lhs, h.fact.rhs)
+        expr = replace_free(expr, h.fact.lhs, h.fact.rhs, ctx.quantified)
     return expr
 
 
