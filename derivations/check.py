@@ -158,6 +158,11 @@ def _symbolic(step: Step, ctx: Context, trail: list[sp.Basic] | None = None) -> 
     return False, method, f"sign of {sp.sstr(shown)[:200]} not decided"
 
 
+def _normal(expr: sp.Basic) -> sp.Basic:
+    """A stronger normal form for the re-check at a point: exponents cancelled, expanded, simplified."""
+    return sp.simplify(sp.expand(expr.replace(sp.exp, lambda a: sp.exp(sp.cancel(a)))))
+
+
 def _singularities(step: Step, ctx: Context, trail: list[sp.Basic]) -> str | None:
     """Re-check an equality where a side, or a form the tactics reached (the closed form SymPy evaluated),
     is undefined (a denominator vanishes: b = 0 in (eᵇ - 1)/b); None if each such point inside the
@@ -168,7 +173,10 @@ def _singularities(step: Step, ctx: Context, trail: list[sp.Basic]) -> str | Non
         if not points.satisfies(point, ctx.hypotheses):
             continue
         at = dataclasses.replace(step, lhs=step.lhs.subs(point), rhs=step.rhs.subs(point))
-        closed, _, how = _symbolic(at, ctx)
+        reached: list[sp.Basic] = []
+        closed, _, how = _symbolic(at, ctx, reached)
+        if not closed and reached:  # the step's tactics were chosen for the general case: normalise more
+            closed = _is_zero(_normal(reached[-1]))
         if not closed:
             where = ", ".join(f"{k} = {v}" for k, v in point.items())
             return (
