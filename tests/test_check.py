@@ -153,6 +153,15 @@ def test_numeric_check_needs_points_inside_the_hypotheses() -> None:
     assert check_step(step, {big.name: big}).status == "failed"
 
 
+def test_numeric_check_stays_inside_equality_hypotheses() -> None:
+    # x⁴ = 1 under x² = 1: random points break x² = 1, so they are no evidence for (or against) it.
+    square = Hypothesis("x^2=1", sp.Eq(x**2, 1))
+    step = Step("x4", x**4, sp.Integer(1), "x² = 1", hypotheses=(square.name,), tactics=())
+    result = check_step(step, {square.name: square})
+    assert result.status == "failed"
+    assert "nothing was checked" in result.detail
+
+
 def test_step_true_by_construction_fails_unless_declared_a_definition() -> None:
     kl = sp.Symbol("KL")
     assert check_step(Step("same", kl + 1, kl + 1, "restated")).status == "failed"
