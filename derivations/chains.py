@@ -5,14 +5,20 @@ The rules, each the only way its conclusion is reached:
 - **Chain.** A true conclusion ``L rel R`` holds if its chain s_1, ..., s_n satisfies
   canonical(s_1.lhs) = canonical(L), canonical(s_i.rhs) = canonical(s_{i+1}.lhs), canonical(s_n.rhs) =
   canonical(R) (``tactics.canonical``: SymPy's automatic evaluation, nothing more), every s_i is proved
-  (definitions allowed, not all of them), and the relations compose by transitivity in one direction to
-  one that implies ``rel`` (== with >= gives >=, with > gives >).
+  (definitions allowed; a chain of definitions only gives a ``definition``, and a claim with such a
+  conclusion is a ``definition``, never ``proved``), and the relations compose by transitivity in one
+  direction to one that implies ``rel`` (== with >= gives >=, with > gives >).
 - **Lemma.** A step on no chain must be ``lemma=True`` and cited by some step; a step's status is the
-  weaker of its own and its cited lemmas'.
-- **Rules.** ``rules.py``: monotone (integrate a pointwise lemma) and induction.
+  weaker of its own and its cited lemmas'; lemmas citing each other in a cycle fail. A lemma proved
+  under its own hypothesis (``assuming``) is cited only by its induction step.
+- **Rules.** ``rules.py``: monotone, chain, instance, induction.
+- **Quantified symbols.** Hypotheses about a symbol the claim integrates, sums or inducts over hold for
+  every value of it, and the statement says so ("for all z"); equalities about them are substituted
+  under their binders.
 - **Uses.** A claim is proved only if every claim in ``uses`` is, and ``uses`` covers every helper marked
   ``rests_on`` that was called while the claim was built.
-- **Refutation.** A conclusion with ``holds=False`` must be refuted inside the displayed hypotheses.
+- **Refutation.** A conclusion with ``holds=False`` (and no chain) must be refuted by a counterexample
+  inside every displayed hypothesis.
 """
 
 from __future__ import annotations

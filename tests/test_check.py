@@ -108,8 +108,18 @@ def test_step_domain_not_implied_by_the_hypotheses_is_not_a_proof() -> None:
 
 
 def test_range_bound_that_is_a_relational_fails_without_raising() -> None:
-    result = check_step(Step("rel", mu**2 / 2, 0, "test", relation=">", domain=(mu, sp.Reals)))
-    assert result.status == "failed"
+    # function_range(mu²/2, t, ...) would be the "interval" {mu²/2}: its bound mu²/2 > 0 is a Relational.
+    assert (
+        check_step(
+            Step(
+                "rel", mu**2 / 2, 0, "test", relation=">", domain=(t, sp.Interval.open(0, sp.oo)), tactics=()
+            )
+        ).status
+        == "failed"
+    )
+    assert (
+        check_step(Step("rel", mu**2 / 2, 0, "test", relation=">", domain=(mu, sp.Reals))).status == "failed"
+    )
 
 
 def test_exp_minus_one_minus_r_positive_fails_at_zero() -> None:
