@@ -25,6 +25,9 @@ NUMERIC_POINTS = 12
 #: A numeric check must evaluate the statement at this many points inside the hypotheses to count.
 NUMERIC_MIN_POINTS = 3
 NUMERIC_TOL_DIGITS = 35
+#: A numeric counterexample must break the relation by more than 1e-10 (relative): quadrature noise at
+#: 50 digits is far below, and a gap of exactly 0 (e^r - 1 - r > 0 at r = 0) is for the exact search.
+REFUTE_TOL_DIGITS = 10
 
 
 def where(step: Step, symbols: list[sp.Symbol], ctx: Context) -> dict[sp.Symbol, sp.Set]:
@@ -56,6 +59,11 @@ def violates(gap: Any, relation: str, tol: Any = 0) -> bool:
     return bool(gap < -tol) if relation == ">=" else bool(gap <= tol)
 
 
+def refutes(gap: Any, relation: str, tol: Any) -> bool:
+    """True when ``gap`` is clearly on the wrong side: |gap| > tol for ==, gap < -tol for >= and >."""
+    return bool(abs(gap) > tol) if relation == "==" else bool(gap < -tol)
+
+
 def _candidates(step: Step, ctx: Context, sampled: int) -> list[dict]:
     lhs, rhs, relation = oriented(step)
     symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
@@ -83,7 +91,7 @@ def numeric_check(
     ``sampled``: how many random points follow the special ones."""
     lhs, rhs, relation = oriented(step)
     left_form, right_form = evaluated(lhs), evaluated(rhs)
-    worst, tol = mpmath.mpf(0), mpmath.mpf(10) ** -NUMERIC_TOL_DIGITS
+    worst, tol = mpmath.mpf(0), mpmath.mpf(10) ** -(REFUTE_TOL_DIGITS if strict else NUMERIC_TOL_DIGITS)
     tried, needed = 0, 1 if not (lhs.free_symbols | rhs.free_symbols) else NUMERIC_MIN_POINTS
     with mpmath.workdps(NUMERIC_DPS):
         for point in _candidates(step, ctx, sampled):
@@ -97,7 +105,7 @@ def numeric_check(
             tried += 1
             gap, scale = left - right, max(mpmath.mpf(1), abs(left), abs(right))
             worst = max(worst, abs(gap) / scale)
-            if violates(gap / scale, relation, tol):
+            if (refutes if strict else violates)(gap / scale, relation, tol):
                 return False, f"at {at}: lhs - rhs = {mpmath.nstr(gap, 6)} ({NUMERIC_DPS} digits)"
     if tried < needed:
         return None, f"only {tried} point(s) found inside the hypotheses: nothing was checked"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derivations import numeric
 from derivations.check import check_step
 from derivations.core import Hypothesis, Step
 
@@ -225,3 +226,12 @@ def test_equality_undefined_at_a_point_is_not_checked_numerically() -> None:
     # ∫_0^1 e^{bz} dz = (e^b - 1)/b for real b: false at b = 0 (the right side is undefined there).
     planted = Step("at-0", sp.Integral(sp.exp(b * z), (z, 0, 1)), (sp.exp(b) - 1) / b, "test")
     assert check_step(planted).status == "failed"
+
+
+def test_a_numeric_counterexample_must_clear_the_noise() -> None:
+    # At 50 digits, a gap of 1e-20 is quadrature noise: evidence against a proof, no counterexample.
+    noise, tol = sp.Float("-1e-20", 50), sp.Float("1e-10")
+    assert numeric.violates(noise, "==", sp.Float("1e-35"))
+    assert not numeric.refutes(noise, "==", tol)
+    assert not numeric.refutes(sp.Integer(0), ">", tol)  # a gap of 0 is for the exact search
+    assert numeric.refutes(sp.Float(-1), ">", tol)
