@@ -192,11 +192,15 @@ def check_claim(claim: Claim, used: Mapping[str, ClaimResult] | None = None) -> 
     """Check every step and conclusion of ``claim``; ``used`` holds the results of the claims it uses
     (looked up and checked through the registry when not given)."""
     start = time.perf_counter()
+    trouble: list[str] = []
     if used is None:
         from derivations.registry import check_uses
 
-        used = check_uses(claim)
-    problems = structure(claim)
+        try:
+            used = check_uses(claim)
+        except Exception as exc:  # the registry does not build: what the claim rests on is unchecked
+            used, trouble = {}, [f"what it rests on could not be checked: {type(exc).__name__}: {exc}"]
+    problems = trouble + structure(claim)
     results = _check_steps(claim) if not problems else {}
     if not problems:
         conclusions = tuple(_conclusion(c, results, claim) for c in claim.conclusions)
