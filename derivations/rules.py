@@ -23,8 +23,9 @@ from collections.abc import Mapping
 import sympy as sp
 
 from derivations import points
-from derivations.check import StepResult, context, oriented
-from derivations.core import Hypothesis, Status, Step
+from derivations.check import StepResult
+from derivations.core import Hypothesis, Status, Step, oriented
+from derivations.symbolic import context
 from derivations.tactics import canonical, same, with_sign_facts
 
 
