@@ -8,7 +8,7 @@ import sympy as sp
 
 from derivations import symbols
 from derivations.core import Claim, Conclusion
-from derivations.tactics import integration_symbols
+from derivations.facts import integration_symbols
 
 
 def latex(expr: sp.Basic) -> str:

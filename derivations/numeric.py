@@ -15,11 +15,12 @@ from typing import Any
 
 import mpmath
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derivations import points
 from derivations.core import Step, oriented
+from derivations.facts import Context
 from derivations.points import NUMERIC_DPS
-from derivations.tactics import Context
 
 NUMERIC_POINTS = 12
 #: A numeric check must evaluate the statement at this many points inside the hypotheses to count.
@@ -44,6 +45,13 @@ def evaluate(expr: sp.Basic, subs: dict) -> mpmath.mpf:
     if not value.is_real or not value.is_finite:
         raise ValueError(f"{sp.sstr(expr)[:80]} does not evaluate to a finite real number there ({value})")
     return mpmath.mpf(value)
+
+
+def abstract(*exprs: sp.Basic) -> bool:
+    """True if an undefined function (q(z), KL_D(D)) occurs: no point gives it a value, so the numeric
+    check and the counterexample search skip it at once (evaluating SymPy's unevaluated integrals of it
+    took seconds a point)."""
+    return any(isinstance(e, sp.Basic) and e.atoms(AppliedUndef) for e in exprs)
 
 
 def evaluated(expr: sp.Basic) -> sp.Basic:
@@ -90,6 +98,8 @@ def numeric_check(
     ``strict`` (for a refutation): only points known to satisfy every hypothesis that mentions them;
     ``sampled``: how many random points follow the special ones."""
     lhs, rhs, relation = oriented(step)
+    if abstract(lhs, rhs):
+        return None, "an undefined function (an abstract density) has no value at a point: nothing to check"
     left_form, right_form = evaluated(lhs), evaluated(rhs)
     worst, tol = mpmath.mpf(0), mpmath.mpf(10) ** -(REFUTE_TOL_DIGITS if strict else NUMERIC_TOL_DIGITS)
     tried, needed = 0, 1 if not (lhs.free_symbols | rhs.free_symbols) else NUMERIC_MIN_POINTS
@@ -115,7 +125,7 @@ def numeric_check(
 def exact_counterexample(step: Step, ctx: Context) -> str | None:
     """A rational point inside every hypothesis where lhs - rhs is exactly a number breaking the relation."""
     lhs, rhs, relation = oriented(step)
-    if isinstance(lhs, sp.Set):
+    if isinstance(lhs, sp.Set) or abstract(lhs, rhs):
         return None
     symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
     for point in points.exact_points(symbols, where(step, symbols, ctx)):

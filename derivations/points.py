@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import sympy as sp
 
 from derivations.core import Hypothesis
-from derivations.tactics import bound_by
+from derivations.facts import bound_by
 
 NUMERIC_DPS = 50
 _EXACT_POSITIVE = (sp.Rational(3, 2), sp.Rational(2, 5), sp.Integer(3))

@@ -25,8 +25,9 @@ import sympy as sp
 from derivations import points
 from derivations.check import StepResult
 from derivations.core import Hypothesis, Status, Step, oriented
+from derivations.facts import with_sign_facts
 from derivations.symbolic import context
-from derivations.tactics import canonical, same, with_sign_facts
+from derivations.tactics import canonical, same
 
 
 def compose(relations: list[str]) -> str | None:

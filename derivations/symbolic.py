@@ -21,7 +21,8 @@ from sympy.calculus.util import function_range
 
 from derivations import numeric, points
 from derivations.core import Hypothesis, Step, oriented
-from derivations.tactics import TACTICS, Context, integration_symbols, with_sign_facts
+from derivations.facts import Context, integration_symbols, with_sign_facts
+from derivations.tactics import TACTICS
 
 
 def context(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None, lemmas: tuple[Step, ...] = (),

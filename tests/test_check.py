@@ -208,7 +208,8 @@ def test_exception_inside_a_step_fails_with_its_message() -> None:
 
 
 def test_side_that_cannot_be_evaluated_fails_cleanly() -> None:
-    lhs = sp.Limit(sp.sin(mu * t) / t, t, sp.oo) + sp.Derivative(sp.Function("f")(mu), mu)
+    # lim_{t -> oo} sin(μt)/t + |μ|^i: unevaluable at a point (no real value), must fail, never crash.
+    lhs = sp.Limit(sp.sin(mu * t) / t, t, sp.oo) + sp.Abs(mu) ** sp.I
     result = check_step(Step("opaque", lhs, sp.Integer(1), "test", tactics=()))
     assert result.status == "failed"
     assert "could not evaluate" in result.detail
@@ -235,3 +236,14 @@ def test_a_numeric_counterexample_must_clear_the_noise() -> None:
     assert not numeric.refutes(noise, "==", tol)
     assert not numeric.refutes(sp.Integer(0), ">", tol)  # a gap of 0 is for the exact search
     assert numeric.refutes(sp.Float(-1), ">", tol)
+
+
+def test_abstract_densities_are_not_evaluated_at_points() -> None:
+    q = sp.Function("q")
+    step = Step(
+        "abstract", sp.Integral(q(z) * sp.log(q(z)), (z, -sp.oo, sp.oo)), sp.Integer(0), "t", tactics=()
+    )
+    result = check_step(step)
+    assert result.status == "failed"
+    assert "no value at a point" in result.detail
+    assert result.seconds < 2

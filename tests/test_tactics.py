@@ -8,16 +8,8 @@ import sympy as sp
 from derivations import check
 from derivations.check import check_step
 from derivations.core import Hypothesis, Step, integrable
-from derivations.tactics import (
-    Context,
-    canonical,
-    merge_integrals,
-    peel_sum,
-    replace_free,
-    split_integrals,
-    substitute_equalities,
-    with_sign_facts,
-)
+from derivations.facts import Context, replace_free, with_sign_facts
+from derivations.tactics import canonical, merge_integrals, peel_sum, split_integrals, substitute_equalities
 
 z, x = sp.symbols("z x", real=True)
 j = sp.Symbol("j", integer=True)
