@@ -19,7 +19,27 @@ from derivations.claims.likelihoods import bernoulli_log_likelihood, gaussian_lo
 from derivations.claims.moments import normal_pdf, standard_normal_pdf
 from derivations.claims.reparameterization import f, p_noise
 from derivations.core import Claim, Conclusion, Hypothesis, Step, collecting_helper_uses
-from derivations.symbols import D, c0, c1, c2, c3, c4, eps, l, l_plus, m, mu, s, sigma, v, x, z
+from derivations.symbols import (
+    D,
+    c0,
+    c1,
+    c2,
+    c3,
+    c4,
+    coord,
+    eps,
+    l,
+    l_plus,
+    m,
+    m_vec,
+    mu,
+    s,
+    sigma,
+    v,
+    x,
+    x_vec,
+    z,
+)
 
 with collecting_helper_uses():
     CLAIMS = {c.id: c for c in (*likelihoods.claims(), *reparameterization.claims())}
@@ -126,6 +146,7 @@ def test_planted_wrong_closed_form_is_rejected(name: str) -> None:
 
 # -- every dimension: the induction rejects a wrong base, a wrong step, a wrong citation ---------------------
 GL = "gaussian-likelihood"
+SSE = sp.Sum((x_vec[coord] - m_vec[coord]) ** 2, (coord, 1, D))
 
 
 @pytest.mark.parametrize(
@@ -141,6 +162,19 @@ GL = "gaussian-likelihood"
 def test_planted_error_in_the_induction_fails_the_claim(change: dict[str, object]) -> None:
     name = change.pop("name")
     assert check(planted(GL, str(name), **change)).status == "failed"
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda rhs: rhs - D * sp.log(2 * sp.pi * s**2) / 2,  # D log(2π s²): the |Σ|^(-1/2) read as |Σ|^(-1)
+        lambda rhs: rhs - SSE / (2 * s**2),  # no 1/2 in front of the quadratic form
+    ],
+    ids=["determinant-power", "missing-half"],
+)
+def test_planted_error_in_the_every_d_log_density_is_rejected(wrong: object) -> None:
+    st = step(GL, "log-density-every-dimension")
+    assert check(planted(GL, st.name, rhs=wrong(st.rhs))).status == "failed"  # type: ignore[operator]
 
 
 def test_dimension_factor_d_instead_of_d_over_2_is_rejected() -> None:
