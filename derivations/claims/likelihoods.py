@@ -1,11 +1,12 @@
 """Decoder likelihoods p_theta(x|z): the Gaussian one is scaled squared error, the Bernoulli one is BCE.
 
 Kingma & Welling (2013), Appendix C, give both decoders. Each closed form is re-derived here from the density
-it comes from: the isotropic Gaussian N(x; m, s^2 I) of Bishop (2006), eq. (2.43), whose coordinates are
-independent N(x_j; m_j, s^2), for every dimension D by induction on D; and the Bernoulli pmf
-p^x (1 - p)^(1 - x) with p = sigmoid(l), for targets x in [0, 1]. Three refuted claims show what the
-variants of the exponent that viewers report at 14:47 would be: not densities at all. Log-likelihoods are
-in nats (+, not negated unless named NLL/BCE), summed over coordinates.
+it comes from: the isotropic Gaussian N(x; m, s^2 I_D) of Bishop (2006), eq. (2.43), for every dimension D
+(with its determinant left to the checker), whose coordinates are independent N(x_j; m_j, s^2) (the sum of
+their NLLs, for every D by induction on D; the explicit 3 x 3 matrices as a worked instance); and the pmf
+p^x (1 - p)^(1 - x) of a Bernoulli with p = sigmoid(l), for targets x in [0, 1]. Three refuted claims show
+what the variants of the exponent that viewers report at 14:47 would be: not densities at all.
+Log-likelihoods are in nats (+, not negated unless named NLL/BCE), summed over coordinates.
 """
 
 from __future__ import annotations
