@@ -162,6 +162,14 @@ def test_planted_wrong_gradient_is_rejected(name: str, label: str, wrong: sp.Exp
     assert check(planted(ROLES, name, rhs=wrong)).status == "failed", label
 
 
+def test_the_true_role_cannot_be_refuted() -> None:
+    # 'the evidence does not depend on phi' is true: stated as false, the checker must find no counterexample.
+    claim = CLAIMS["slide-theta-is-recognition"]
+    true = next(c for c in claim.conclusions if c.holds)
+    flipped = dataclasses.replace(true, holds=False, chain=())
+    assert check(dataclasses.replace(claim, conclusions=(flipped,), steps=())).status == "failed"
+
+
 # Numeric oracle: the losses by Gauss-Hermite quadrature of their defining integrals (scipy log-densities),
 # minimised by Nelder-Mead over (mu, log sigma); nothing here uses the SymPy closed forms.
 NODES, WEIGHTS = np.polynomial.hermite_e.hermegauss(40)  # ∫ f(u) exp(-u^2/2) du ≈ Σ w_i f(u_i)
