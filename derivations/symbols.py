@@ -75,9 +75,10 @@ LATEX_NAMES: dict[sp.Basic, str] = {
 }
 
 # -- likelihoods, reparameterisation, ablations, roles --
-# A data vector and decoder mean of every dimension D: coordinates x[j], m[j] for j = 1..D (coord).
-x_vec = sp.IndexedBase("x", real=True)
-m_vec = sp.IndexedBase("m", real=True)
+# A data vector and decoder mean of every dimension D: coordinates x[j], m[j] for j = 1..D (coord); labels
+# distinct from the scalars x, m, so that substituting a point for x never touches the vector.
+x_vec = sp.IndexedBase(sp.Symbol("x_vec", real=True))
+m_vec = sp.IndexedBase(sp.Symbol("m_vec", real=True))
 coord = sp.Symbol("j", integer=True, positive=True)
 # Two logits named apart, so that one claim can state a case for each sign as hypotheses (l_+ >= 0, l_- < 0).
 l_plus, l_minus = sp.symbols("l_+ l_-", real=True)
@@ -92,6 +93,8 @@ sigma_limit = sp.Symbol("sigma'", positive=True)
 theta_w, theta_p = sp.symbols("theta_w theta_p", real=True)
 LATEX_NAMES.update(
     {
+        x_vec.label: r"\boldsymbol{x}",
+        m_vec.label: r"\boldsymbol{m}",
         sigma_limit: r"\sigma'",
         l_plus: "l_{+}",
         l_minus: "l_{-}",
