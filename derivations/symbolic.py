@@ -7,6 +7,9 @@ re-check where a closed form is undefined. Only ``check.check_step`` turns what 
 - **function_range.** Only when the step's ``domain`` variable is the one free symbol of lhs - rhs and its
   interval contains every value the displayed assumptions and hypotheses allow; the bound is then
   confirmed at the special and critical points.
+- **No silent interchange.** A derivative of an integral without a closed form is opaque to the tactics
+  (SymPy would differentiate under the integral sign); a displayed equality hypothesis stating the
+  interchange may still rewrite it.
 - **Undefined points.** An equality shown in general is re-checked where a denominator of a side, or of a
   form the tactics reached, vanishes inside the hypotheses (b = 0 in (eᵇ - 1)/b).
 """
@@ -21,7 +24,7 @@ from sympy.calculus.util import function_range
 
 from derivations import numeric, points
 from derivations.core import Hypothesis, Step, oriented
-from derivations.facts import Context, integration_symbols, with_sign_facts
+from derivations.facts import Context, freeze_interchanges, integration_symbols, subs_free, with_sign_facts
 from derivations.tactics import TACTICS
 
 
@@ -115,6 +118,10 @@ def symbolic(step: Step, ctx: Context, trail: list[sp.Basic] | None = None) -> t
         value = lhs.doit() if hasattr(lhs, "doit") else lhs
         return bool(value == rhs), "sympy: set equality", f"lhs evaluates to {sp.sstr(value)[:200]}"
     diff, back = with_sign_facts(lhs - rhs, ctx)
+    diff, frozen = freeze_interchanges(diff)
+    if frozen:  # a stated interchange (an equality hypothesis about the same derivative) may still apply
+        ctx = _frozen_context(ctx, frozen)
+        back = {**back, **frozen}
     reached: list[sp.Basic] = []
     closed, diff, done = _run_tactics(diff, step, ctx, relation, reached)
     if trail is not None:
@@ -132,6 +139,18 @@ def symbolic(step: Step, ctx: Context, trail: list[sp.Basic] | None = None) -> t
     return False, method, f"sign of {sp.sstr(shown)[:200]} not decided"
 
 
+def _frozen_context(ctx: Context, frozen: dict[sp.Dummy, sp.Basic]) -> Context:
+    """``ctx`` with its equality facts about the frozen derivatives written with their Dummies."""
+    to_dummy = {d: dummy for dummy, d in frozen.items()}
+    facts = [
+        Hypothesis(h.name, sp.Eq(h.fact.lhs.xreplace(to_dummy), h.fact.rhs, evaluate=False))
+        if h.kind == "equality"
+        else h
+        for h in ctx.hypotheses
+    ]
+    return dataclasses.replace(ctx, hypotheses=tuple(facts))
+
+
 def _normal(expr: sp.Basic) -> sp.Basic:
     """A stronger normal form for the re-check at a point: exponents cancelled, expanded, simplified."""
     return sp.simplify(sp.expand(expr.replace(sp.exp, lambda a: sp.exp(sp.cancel(a)))))
@@ -146,7 +165,7 @@ def singularities(step: Step, ctx: Context, trail: list[sp.Basic]) -> str | None
     for point in points.singular_points(sp.Tuple(diff, *trail), inside):
         if not points.satisfies(point, ctx.hypotheses):
             continue
-        at = dataclasses.replace(step, lhs=step.lhs.subs(point), rhs=step.rhs.subs(point))
+        at = dataclasses.replace(step, lhs=subs_free(step.lhs, point), rhs=subs_free(step.rhs, point))
         reached: list[sp.Basic] = []
         closed, _, how = symbolic(at, ctx, reached)
         if not closed and reached:  # the step's tactics were chosen for the general case: normalise more

@@ -5,6 +5,8 @@ Each planted case is built here, small and independent of the registry's claims.
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
 from derivations import numeric
@@ -247,3 +249,30 @@ def test_abstract_densities_are_not_evaluated_at_points() -> None:
     assert result.status == "failed"
     assert "no value at a point" in result.detail
     assert result.seconds < 2
+
+
+def test_differentiating_under_the_integral_needs_a_displayed_hypothesis() -> None:
+    # SymPy's doit differentiates under the integral sign with no condition; the kernel does not.
+    f, p = sp.Function("f"), sp.Function("p")
+    eps = sp.Symbol("epsilon", real=True)
+    objective = sp.Integral(f(mu + s * eps) * p(eps), (eps, -sp.oo, sp.oo))
+    pathwise = sp.Integral(sp.Derivative(f(z), z).subs(z, mu + s * eps) * eps * p(eps), (eps, -sp.oo, sp.oo))
+    bare = Step("grad", sp.Derivative(objective, s), pathwise, "pathwise", tactics=("doit", "simplify"))
+    assert check_step(bare).status == "failed"
+    under = sp.Integral(sp.Derivative(f(mu + s * eps) * p(eps), s), (eps, -sp.oo, sp.oo))
+    leibniz = Hypothesis("leibniz", sp.Eq(sp.Derivative(objective, s), under))
+    stated = dataclasses.replace(bare, hypotheses=("leibniz",), tactics=("hypotheses", "doit", "simplify"))
+    assert check_step(stated, {"leibniz": leibniz}).status == "proved"
+    closed = Step(
+        "closed",
+        sp.Derivative(sp.Integral(z * sp.exp(-s * z), (z, 0, 1)), s),
+        sp.diff(sp.integrate(z * sp.exp(-s * z), (z, 0, 1)), s),
+        "closed form first",
+    )
+    assert check_step(closed).status == "proved"  # an integral with a closed form: differentiate that
+
+
+def test_a_counterexample_leaves_a_limits_variable_alone() -> None:
+    # lim_{s -> 0+} 1/s <= 1/s is false (the left side is +oo) whatever s the right side is evaluated at.
+    claimed = Step("peaky", sp.Limit(1 / s, s, 0, "+"), 1 / s, "as claimed", relation="<=", holds=False)
+    assert check_step(claimed).status == "refuted"
