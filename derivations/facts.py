@@ -114,9 +114,13 @@ def domain_dummy(fact: sp.Basic) -> tuple[sp.Symbol, sp.Dummy] | None:
     return sym, sp.Dummy(sym.name, **kwargs)
 
 
-def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dummy, sp.Basic]]:
-    """``expr`` with each sign/domain-hypothesised expression replaced by a signed Dummy; the inverse map."""
+def with_sign_facts(
+    expr: sp.Basic, ctx: Context, known: dict[sp.Dummy, sp.Basic] | None = None
+) -> tuple[sp.Basic, dict[sp.Dummy, sp.Basic]]:
+    """``expr`` with each sign/domain-hypothesised expression replaced by a signed Dummy (the one in
+    ``known`` if that expression was replaced before); the inverse map of the Dummies it used."""
     back: dict[sp.Dummy, sp.Basic] = {}
+    reuse = {target: dummy for dummy, target in (known or {}).items()}
     for h in ctx.hypotheses:
         pair = (
             sign_dummy(h.fact) if h.kind == "sign" else domain_dummy(h.fact) if h.kind == "domain" else None
@@ -124,6 +128,7 @@ def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dum
         if pair is None:
             continue
         target, dummy = pair
+        dummy = reuse.get(target, dummy)
         replaced = replace_free(expr, target, dummy)
         if replaced != expr:
             expr, back[dummy] = replaced, target

@@ -53,15 +53,20 @@ def is_zero(expr: sp.Basic) -> bool:
 
 
 def _run_tactics(
-    diff: sp.Basic, step: Step, ctx: Context, relation: str, trail: list[sp.Basic]
+    diff: sp.Basic, step: Step, ctx: Context, relation: str, trail: list[sp.Basic], back: dict
 ) -> tuple[bool, sp.Basic, list[str]]:
-    """Apply the step's tactics in order, each form reached appended to ``trail``."""
+    """Apply the step's tactics in order, each form reached appended to ``trail``; an equality closes as
+    soon as lhs - rhs is 0 (before any tactic too). The sign facts are applied again after each tactic,
+    to what it exposed (a term peeled off a sum), their Dummies added to ``back``."""
     tactics = list(step.tactics)
     if ctx.of_kind("equality") and "hypotheses" not in tactics:
         tactics.insert(0, "hypotheses")
     done: list[str] = []
+    if relation == "==" and is_zero(diff):
+        return True, diff, done
     for name in tactics:
-        diff = TACTICS[name](diff, ctx)
+        diff, exposed = with_sign_facts(TACTICS[name](diff, ctx), ctx, back)
+        back.update(exposed)
         trail.append(diff)
         done.append(name)
         if relation == "==" and is_zero(diff):
@@ -123,7 +128,7 @@ def symbolic(step: Step, ctx: Context, trail: list[sp.Basic] | None = None) -> t
         ctx = _frozen_context(ctx, frozen)
         back = {**back, **frozen}
     reached: list[sp.Basic] = []
-    closed, diff, done = _run_tactics(diff, step, ctx, relation, reached)
+    closed, diff, done = _run_tactics(diff, step, ctx, relation, reached, back)
     if trail is not None:
         trail.extend(e.xreplace(back) if back else e for e in reached)
     method = "sympy: " + (" > ".join(done) if done else "none")

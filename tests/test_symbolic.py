@@ -114,3 +114,29 @@ def test_differentiating_under_the_integral_needs_a_displayed_hypothesis() -> No
         "closed form first",
     )
     assert check_step(closed).status == "proved"  # an integral with a closed form: differentiate that
+
+
+def test_an_equality_that_is_zero_before_any_tactic_is_proved() -> None:
+    # sqrt(x²) - x is 0 once x > 0 is applied: no tactic is needed (claims-kl request 1).
+    pos = Hypothesis("x>0", x > 0)
+    step = Step("abs", sp.sqrt(x**2), x, "x > 0", hypotheses=("x>0",), tactics=())
+    assert check_step(step, {"x>0": pos}).status == "proved"
+    assert check_step(dataclasses.replace(step, hypotheses=()), {}).status != "proved"
+
+
+def test_sign_facts_apply_to_what_a_tactic_exposes() -> None:
+    # Σ_{j=n+1}^{n+1} sqrt(q(j)²) = q(n + 1): doit exposes sqrt(q(n + 1)²), which q(n + 1) > 0 closes.
+    q = sp.Function("q")
+    n = sp.Symbol("n", integer=True, positive=True)
+    j = sp.Symbol("j", integer=True)
+    pos = Hypothesis("q>0", q(n + 1) > 0)
+    step = Step(
+        "peel",
+        sp.Sum(sp.sqrt(q(j) ** 2), (j, n + 1, n + 1)),
+        q(n + 1),
+        "one term",
+        hypotheses=("q>0",),
+        tactics=("doit",),
+    )
+    assert check_step(step, {"q>0": pos}).status == "proved"
+    assert check_step(dataclasses.replace(step, hypotheses=()), {}).status != "proved"
