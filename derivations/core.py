@@ -23,8 +23,10 @@ Relation = Literal["==", ">=", ">", "<=", "<"]
 Status = Literal["proved", "definition", "checked-numerically", "refuted", "failed"]
 #: Kernel rules a step may name in ``by`` (see ``check.py``): "tactics" rewrites lhs - rhs; "monotone"
 #: integrates a cited pointwise inequality; "induction" closes P(D) for every positive integer D from a
-#: cited base case P(1) and a cited step P(D) => P(D + 1).
-Rule = Literal["tactics", "monotone", "induction"]
+#: cited base case P(1) and a cited step P(D) => P(D + 1); "instance" substitutes into a cited lemma that
+#: holds for every value of its variables (``Step.substitution``); "chain" proves a lemma by a chain of
+#: cited lemmas, so that a rule can cite what a chain established.
+Rule = Literal["tactics", "monotone", "induction", "instance", "chain"]
 HypothesisKind = Literal["equality", "sign", "domain", "integrable"]
 
 #: Names of the rewriting tactics a step may ask for; ``tactics.TACTICS`` implements them.
@@ -94,7 +96,11 @@ class Step:
     hypotheses: names of the claim's hypotheses this step may use (an undeclared one is an error).
     assuming: hypotheses local to this step; only an induction step may discharge them (its P(D)).
     by: the kernel rule that justifies the step (``Rule``).
-    cites: names of lemma steps of the same claim that the rule uses (or that the step rests on).
+    cites: names of lemma steps of the same claim that the step uses. For ``by="tactics"`` a cited, proved
+        lemma ``a == b`` may be substituted like an equality hypothesis, and ``a >= 0``, ``a > 0`` (or
+        ``<=``, ``<``) gives a sign fact about ``a``, exactly as a displayed hypothesis would.
+    substitution: for ``by="instance"``, ((variable, expression), ...): the step is the cited lemma with
+        each variable replaced; each expression must be shown to lie in its variable's domain.
     lemma: True for a step on no chain, proved on its own and cited by a chain step.
     definition: True when lhs is rhs by definition (written unevaluated on one side): shown and counted
         as a definition, never as a proof.
@@ -114,6 +120,7 @@ class Step:
     assuming: tuple[Hypothesis, ...] = ()
     by: Rule = "tactics"
     cites: tuple[str, ...] = ()
+    substitution: tuple[tuple[sp.Symbol, sp.Basic], ...] = ()
     lemma: bool = False
     definition: bool = False
     holds: bool = True

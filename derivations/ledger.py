@@ -23,23 +23,31 @@ from typing import Any
 
 import sympy as sp
 
-from derivations.check import ClaimResult, StepResult, check_claim
-from derivations.registry import select
+from derivations import registry
+from derivations.chains import ClaimResult, ConclusionResult
+from derivations.check import StepResult
+from derivations.display import conclusion_latex, domains, latex, statement
+from derivations.outputs import ArgumentParser, UsageError, fail, output_dir, output_file, write_atomically
 from experiments.evidence import empirical_evidence
 
 
 def step_evidence(r: StepResult) -> dict[str, Any]:
     """One step's result as JSON: both sides in LaTeX, so a failed step shows exactly what differs."""
     kind = {"proved": "symbolic", "checked-numerically": "numeric", "refuted": "counterexample"}
+    role = "definition" if r.step.definition else "lemma" if r.step.lemma else "chain"
     return {
-        "kind": kind.get(r.status, "failure"),
+        "kind": kind.get(r.status, "definition" if r.status == "definition" else "failure"),
         "step": r.step.name,
+        "role": role,
+        "by": r.step.by,
+        "cites": list(r.step.cites),
+        "hypotheses": list(r.step.hypotheses),
         "rule": r.step.rule,
         "relation": r.step.relation,
         "holds": r.step.holds,
-        "lhs": sp.latex(r.step.lhs),
-        "rhs": sp.latex(r.step.rhs),
-        "assumptions": [sp.latex(a) for a in r.step.assumptions],
+        "lhs": latex(r.step.lhs),
+        "rhs": latex(r.step.rhs),
+        "assumptions": [latex(a) for a in r.step.assumptions],
         "status": r.status,
         "method": r.method,
         "detail": r.detail,
@@ -47,15 +55,34 @@ def step_evidence(r: StepResult) -> dict[str, Any]:
     }
 
 
+def conclusion_record(c: ConclusionResult) -> dict[str, Any]:
+    """One conclusion as JSON: its LaTeX, relation, chain and status."""
+    return {
+        "name": c.conclusion.name,
+        "latex": conclusion_latex(c.conclusion),
+        "relation": c.conclusion.relation,
+        "holds": c.conclusion.holds,
+        "chain": list(c.conclusion.chain),
+        "status": c.status,
+        "detail": c.detail,
+    }
+
+
 def claim_record(r: ClaimResult) -> dict[str, Any]:
-    """The JSON record of one claim (the schema of issue 2, plus references and impl)."""
+    """The JSON record of one claim: the statement generated from its conclusions, and the evidence."""
     evidence = [step_evidence(s) for s in r.steps]
     # Empirical evidence (committed ablation and PPCA runs) sits beside the proof; it never changes status.
     evidence.extend(empirical_evidence(r.claim.id))
     return {
         "id": r.claim.id,
         "title": r.claim.title,
-        "statement": r.claim.statement,
+        "statement": statement(r.claim),
+        "conclusions": [conclusion_record(c) for c in r.conclusions],
+        "hypotheses": [{"name": h.name, "latex": latex(h.fact), "kind": h.kind} for h in r.claim.hypotheses],
+        "domains": domains(r.claim),
+        "uses": list(r.claim.uses),
+        "special_case": r.claim.special_case,
+        "problems": list(r.problems),
         "lecture_times": list(r.claim.lecture_times),
         "method": r.method,
         "status": r.status,
@@ -93,14 +120,11 @@ def environment() -> dict[str, str]:
 
 
 def run(ids: Sequence[str] | None = None, *, progress: bool = False) -> list[ClaimResult]:
-    """Check the chosen claims (all by default) in ledger order."""
-    results = []
-    for claim in select(list(ids) if ids else None):
-        result = check_claim(claim)
-        if progress:
-            print(f"  {result.status:<20} {result.seconds:7.2f} s  {claim.id}", file=sys.stderr, flush=True)
-        results.append(result)
-    return results
+    """Check the chosen claims (all by default) and what they rest on; results in ledger order."""
+    chosen = registry.select(list(ids) if ids else None)
+    results = registry.run(chosen, progress=progress)
+    order = [c.id for c in registry.all_claims()]
+    return sorted(results.values(), key=lambda r: order.index(r.claim.id) if r.claim.id in order else -1)
 
 
 def table(results: Sequence[ClaimResult]) -> str:
@@ -109,12 +133,15 @@ def table(results: Sequence[ClaimResult]) -> str:
     lines = [f"{'id':<{width}}  {'status':<19}  {'seconds':>7}  method", "-" * (width + 90)]
     for r in results:
         lines.append(f"{r.claim.id:<{width}}  {r.status:<19}  {r.seconds:7.2f}  {r.method[:80]}")
+        if r.claim.special_case:
+            lines.append(f"{'':<{width}}    special case: {r.claim.special_case}")
+        if r.status == "failed":
+            lines.append(f"{'':<{width}}    why: {r.detail[:200]}")
         for s in r.steps:
             if s.status == "failed":
                 lines.append(f"{'':<{width}}    step {s.step.name} failed: {s.detail[:200]}")
-    counts = {
-        k: sum(r.status == k for r in results) for k in ("proved", "checked-numerically", "refuted", "failed")
-    }
+    statuses = ("proved", "definition", "checked-numerically", "refuted", "failed")
+    counts = {k: sum(r.status == k for r in results) for k in statuses}
     total = sum(r.seconds for r in results)
     lines.append("-" * (width + 90))
     lines.append(
@@ -124,32 +151,36 @@ def table(results: Sequence[ClaimResult]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m derivations", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="python -m derivations", description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="ID", help="run only these claim ids")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the ledger as JSON to PATH")
     parser.add_argument("--list", action="store_true", help="list claim ids and titles, run nothing")
     parser.add_argument("--quiet", action="store_true", help="no per-claim progress on stderr")
     parser.add_argument("--report", type=Path, metavar="DIR", help="write the reviewer's report to DIR")
     args = parser.parse_args(argv)
+    prog = parser.prog
     try:
+        if args.json is not None:
+            output_file(args.json, "--json")
+        if args.report is not None:
+            output_dir(args.report, "--report")
         if args.list:
-            for claim in select(None):
+            for claim in registry.all_claims():
                 print(f"{claim.id:<34} {claim.title}")
             return 0
         start = time.perf_counter()
         results = run(args.only, progress=not args.quiet)
-    except ValueError as exc:
-        parser.error(str(exc))
+    except (ValueError, UsageError) as exc:
+        fail(prog, str(exc))
     print(table(results))
     print(f"wall time {time.perf_counter() - start:.1f} s")
     if args.json is not None or args.report is not None:
         document = {"environment": environment(), "claims": [claim_record(r) for r in results]}
     if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        write_atomically(args.json, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         print(f"wrote {args.json}")
     if args.report is not None:
-        from derivations.report import write_site
+        from report import write_site
 
         print(f"wrote {write_site(document, args.report)}")
     return 1 if any(r.status == "failed" for r in results) else 0

@@ -7,6 +7,7 @@ A bad path is a ``UsageError``, which each ``main`` turns into ``prog: error: me
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -62,3 +63,10 @@ def fail(prog: str, message: str) -> NoReturn:
     first = str(message).strip().splitlines()[0] if str(message).strip() else "invalid input"
     print(f"{prog}: error: {first}", file=sys.stderr)
     raise SystemExit(2)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse whose errors are one line (``prog: error: message``) and exit status 2, no usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(self.prog, message)

@@ -66,6 +66,14 @@ la11, la22, lb11, lb22 = sp.symbols("l_a11 l_a22 l_b11 l_b22", positive=True)
 la21, lb21 = sp.symbols("l_a21 l_b21", real=True)
 u1, u2 = sp.symbols("u_1 u_2", real=True)
 
+#: LaTeX for symbols whose names are not valid LaTeX (``q(z|x)``); the ledger's statements use these.
+LATEX_NAMES: dict[sp.Basic, str] = {
+    q_zx: r"q(z \mid x)",
+    p_xgz: r"p(x \mid z)",
+    p_z: "p(z)",
+    p_x: "p(x)",
+}
+
 # -- kl: Gaussian KL for every dimension, Gibbs' inequality for abstract densities, moments of every order --
 # Per-dimension encoder outputs mu_j, sigma_j (IndexedBase over j = 1..D; labels distinct from mu, sigma so
 # that substituting a point never touches the base); i indexes the outcomes 1..N of a discrete distribution.

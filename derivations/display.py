@@ -1,0 +1,67 @@
+"""What the ledger displays, generated from the data: a claim's statement is its conclusions in LaTeX,
+with the domains of their symbols and the hypotheses they rest on ("for σ > 0, μ ∈ ℝ: if ∫q = 1, then ...").
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations import symbols
+from derivations.core import Claim, Conclusion
+
+
+def latex(expr: sp.Basic) -> str:
+    """``sympy.latex`` with the display names of ``symbols.LATEX_NAMES``."""
+    return sp.latex(expr, symbol_names=symbols.LATEX_NAMES)
+
+
+def domain_of(sym: sp.Symbol) -> str:
+    """The set a symbol ranges over, from its SymPy assumptions, as LaTeX."""
+    if sym.is_integer:
+        return r"\in \mathbb{Z}_{>0}" if sym.is_positive else r"\in \mathbb{Z}_{\ge 0}" if sym.is_nonnegative else r"\in \mathbb{Z}"
+    if sym.is_positive:
+        return "> 0"
+    if sym.is_negative:
+        return "< 0"
+    if sym.is_nonnegative:
+        return r"\ge 0"
+    if sym.is_real:
+        return r"\ne 0" if sym.is_nonzero else r"\in \mathbb{R}"
+    return r"\in \mathbb{C}"
+
+
+def _symbols(claim: Claim) -> list[sp.Symbol]:
+    free: set[sp.Basic] = set()
+    for c in claim.conclusions:
+        free |= c.lhs.free_symbols | c.rhs.free_symbols
+    for h in claim.hypotheses:
+        free |= h.fact.free_symbols
+    named = [s for s in free if isinstance(s, sp.Symbol)]
+    return sorted(named, key=lambda s: s.name)
+
+
+def domains(claim: Claim) -> list[str]:
+    """One LaTeX item per domain, symbols of the same domain grouped: ``\\mu, m \\in \\mathbb{R}``."""
+    groups: dict[str, list[str]] = {}
+    for sym in _symbols(claim):
+        if sym.is_integer is None and sym.is_real is None:
+            continue  # a plain symbol with no stated domain (an index): nothing to display
+        groups.setdefault(domain_of(sym), []).append(latex(sym))
+    return [f"{', '.join(names)} {dom}" for dom, names in groups.items()]
+
+
+def conclusion_latex(c: Conclusion) -> str:
+    """One conclusion; a statement meant false is shown as claimed, and marked."""
+    body = latex(c.as_relational())
+    return body if c.holds else rf"\text{{claimed: }} {body}"
+
+
+def statement(claim: Claim) -> str:
+    """The claim as displayed: for <domains>: if <hypotheses>, then <conclusions>."""
+    parts = []
+    if doms := domains(claim):
+        parts.append(r"\text{for } " + r",\ ".join(doms) + ":")
+    if claim.hypotheses:
+        parts.append(r"\text{if } " + r",\ ".join(latex(h.fact) for h in claim.hypotheses) + r",\ \text{then}")
+    parts.append(r";\quad ".join(conclusion_latex(c) for c in claim.conclusions))
+    return r"\quad ".join(parts)

@@ -1,0 +1,132 @@
+"""The kernel rules beyond tactics: each closes a step from cited lemma steps of the same claim.
+
+- **monotone**: ∫ g ≥ ∫ h over the same limits from a cited lemma g ≥ h (pointwise, proved), with g and h
+  stated integrable (h = 0 exempt); for "==", equal integrands give equal integrals (no integrability
+  needed: both sides are the same integral of the same function).
+- **chain**: a lemma from a chain of cited lemmas, exactly as a conclusion from its chain.
+- **instance**: a cited lemma that holds for every value of a variable, at an expression shown to lie in
+  that variable's domain (with the step's sign facts).
+- **induction**: P(D) for every positive integer D from a cited base lemma that is P(1) and a cited
+  inductive lemma that is P(D + 1) under its own hypothesis P(D) (``Step.assuming``).
+
+A rule only checks the shape of the citation; whether the cited lemmas are proved is ``chains``' job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy as sp
+
+from derivations.check import StepResult, context, oriented
+from derivations.core import Hypothesis, Status, Step
+from derivations.tactics import canonical, same, with_sign_facts
+
+
+def compose(relations: list[str]) -> str | None:
+    """The relation a chain gives by transitivity, or None if its steps point both ways."""
+    up, down = {"==", ">=", ">"}, {"==", "<=", "<"}
+    if not (set(relations) <= up or set(relations) <= down):
+        return None
+    strict = [r for r in relations if r in (">", "<")]
+    weak = [r for r in relations if r in (">=", "<=")]
+    return strict[0] if strict else weak[0] if weak else "=="
+
+
+def implies(chain: str, stated: str) -> bool:
+    """Does a chain relation give the stated one (== gives >= and <=; > gives >=)?"""
+    return stated == chain or (chain == "==" and stated in (">=", "<=")) or (chain, stated) in (
+        (">", ">="), ("<", "<="))  # fmt: skip
+
+
+def chain(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]) -> tuple[Status, str]:
+    """A lemma proved by a chain of cited lemmas from its lhs to its rhs (so a rule can cite a chain)."""
+    links = [lemmas[n].step for n in step.cites]
+    if not links:
+        return "failed", "chain: cite the lemma steps of the chain, in order"
+    joints = [step.lhs, *(x for s in links for x in (s.lhs, s.rhs)), step.rhs]
+    for i in range(0, len(joints), 2):
+        if not same(joints[i], joints[i + 1]):
+            return "failed", f"chain: gap at joint {i // 2} of {[s.name for s in links]}"
+    relation = compose([s.relation for s in links])
+    if relation is None or not implies(relation, step.relation):
+        return "failed", f"chain: the cited relations do not give {step.relation}"
+    return "proved", f"chain of {[s.name for s in links]}"
+
+
+def monotone(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]) -> tuple[Status, str]:
+    """∫ g rel ∫ h (or 0) from the cited pointwise lemma g rel h; >= needs g and h stated integrable."""
+    lhs, rhs, relation = oriented(step)
+    if relation not in ("==", ">=") or len(step.cites) != 1:
+        return "failed", "monotone: one cited lemma and a relation ==, >= or <= are required"
+    lemma = lemmas[step.cites[0]]
+    l_lhs, l_rhs, l_rel = oriented(lemma.step)
+    if not isinstance(lhs, sp.Integral) or len(lhs.limits) != 1:
+        return "failed", "monotone: the left side must be a single integral"
+    h = rhs.function if isinstance(rhs, sp.Integral) and rhs.limits == lhs.limits else rhs
+    if h is rhs and rhs != 0:
+        return "failed", "monotone: the right side must be an integral over the same limits, or 0"
+    if l_rel != relation or not same(l_lhs, lhs.function) or not same(l_rhs, h):
+        return "failed", f"monotone: lemma {lemma.step.name!r} is not the pointwise {relation} of the integrands"
+    if relation == ">=":
+        named = [hyps[n] for n in step.hypotheses if n in hyps and hyps[n].kind == "integrable"]
+        stated = {(canonical(hy.fact.lhs.function), hy.fact.lhs.limits) for hy in named}
+        need = [f for f in (lhs.function, h) if f != 0 and (canonical(sp.Abs(f)), lhs.limits) not in stated]
+        if need:
+            return "failed", f"monotone: no integrability hypothesis for {[sp.sstr(f)[:60] for f in need]}"
+    return "proved", f"integrated the pointwise {relation} of lemma {lemma.step.name!r} over {lhs.limits[0]}"
+
+
+
+def induction(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]) -> tuple[Status, str]:
+    """P(D) for every positive integer D from cited lemmas P(1) and P(D) => P(D + 1)."""
+    if step.relation != "==" or len(step.cites) != 2 or step.domain is None:
+        return "failed", "induction: an == step with domain=(D, Naturals) citing (base, inductive)"
+    d, where = step.domain
+    if where != sp.Naturals or not (d.is_integer and d.is_positive):
+        return "failed", "induction: the variable must be a positive integer symbol over Naturals"
+    base, inductive = (lemmas[n].step for n in step.cites)
+    if not (same(base.lhs, step.lhs.subs(d, 1)) and same(base.rhs, step.rhs.subs(d, 1))):
+        return "failed", f"induction: {base.name!r} is not the statement at {d} = 1"
+    if not (same(inductive.lhs, step.lhs.subs(d, d + 1)) and same(inductive.rhs, step.rhs.subs(d, d + 1))):
+        return "failed", f"induction: {inductive.name!r} is not the statement at {d} + 1"
+    hyp = [h.fact for h in inductive.assuming]
+    if len(hyp) != 1 or not isinstance(hyp[0], sp.Equality):
+        return "failed", "induction: the inductive step must assume exactly P(D)"
+    if not (same(hyp[0].lhs, step.lhs) and same(hyp[0].rhs, step.rhs)):
+        return "failed", f"induction: {inductive.name!r} assumes something other than P({d})"
+    return "proved", f"induction on {d}: base {base.name!r}, step {inductive.name!r}"
+
+
+def instance(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]) -> tuple[Status, str]:
+    """The cited lemma with variables replaced, each replacement shown to lie in its variable's domain."""
+    if len(step.cites) != 1 or not step.substitution:
+        return "failed", "instance: one cited lemma and a substitution are required"
+    lemma = lemmas[step.cites[0]].step
+    mapping = dict(step.substitution)
+    if lemma.relation != step.relation or not (
+        same(step.lhs, lemma.lhs.subs(mapping, simultaneous=True))
+        and same(step.rhs, lemma.rhs.subs(mapping, simultaneous=True))
+    ):
+        return "failed", f"instance: the step is not lemma {lemma.name!r} with {mapping}"
+    if lemma.assuming:
+        return "failed", "instance: a lemma with its own hypotheses cannot be instantiated"
+    about = [n for n in lemma.hypotheses if n in hyps and hyps[n].fact.free_symbols & set(mapping)]
+    if about:
+        return "failed", f"instance: lemma {lemma.name!r} uses hypotheses about the replaced variables: {about}"
+    ctx = context(step, hyps)
+    for var, expr in step.substitution:
+        shown, _ = with_sign_facts(expr, ctx)
+        needs = [(k, getattr(var, f"is_{k}")) for k in ("integer", "real", "positive", "nonnegative", "nonzero")]
+        for kind, wanted in needs:
+            if wanted and getattr(shown, f"is_{kind}") is not True:
+                return "failed", f"instance: {expr} is not shown {kind}, as {var} is"
+        if lemma.domain is not None and lemma.domain[0] == var:
+            interval = lemma.domain[1]
+            inside = {sp.Interval.open(0, sp.oo): shown.is_positive, sp.Reals: shown.is_real}.get(interval)
+            if inside is not True:
+                return "failed", f"instance: {expr} is not shown to lie in {interval}, the lemma's domain"
+    return "proved", f"lemma {lemma.name!r} at {mapping}"
+
+
+RULES = {"monotone": monotone, "induction": induction, "instance": instance, "chain": chain}
