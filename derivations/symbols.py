@@ -90,6 +90,10 @@ q_a, q_b, p_a, p_b = (sp.Function(name) for name in ("q_a", "q_b", "p_a", "p_b")
 z_a, z_b = sp.symbols("z_a z_b", real=True)
 #: KL(D) = KL(N(mu_{1:D}, diag sigma_{1:D}^2) || N(0, I_D)), the D-dimensional divergence as a function of D.
 KL_D = sp.Function("KL")
+# Two diagonal Gaussians in k dimensions, N(m_1j, s_1j^2) and N(m_2j, s_2j^2) for j = 1..k.
+k = sp.Symbol("k", integer=True, positive=True)
+m1_j, m2_j = (sp.IndexedBase(sp.Symbol(name, real=True)) for name in ("m1_vec", "m2_vec"))
+s1_j, s2_j = (sp.IndexedBase(sp.Symbol(name, positive=True)) for name in ("s1_vec", "s2_vec"))
 # Points on either side of t = 1 (Gibbs' f > 0 there) and a nonzero mean: each gets a displayed domain.
 t_lo, t_hi, sigma_lo, sigma_hi = sp.symbols("t_lo t_hi sigma_lo sigma_hi", positive=True)
 mu_nz = sp.Symbol("mu_nz", real=True, nonzero=True)
@@ -104,5 +108,9 @@ LATEX_NAMES.update(
         sigma_lo: r"\sigma_{<}",
         sigma_hi: r"\sigma_{>}",
         mu_nz: r"\mu",
+        m1_j.label: "m_1",
+        m2_j.label: "m_2",
+        s1_j.label: "s_1",
+        s2_j.label: "s_2",
     }
 )

@@ -1,4 +1,4 @@
-"""KL claims: intended statuses, planted wrong closed forms, chains and inductions rejected, quadrature oracles."""
+"""KL claims: intended statuses; planted closed forms, chains and inductions rejected; quadrature oracles."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,14 +16,14 @@ import sympy as sp
 
 from derivations.chains import ClaimResult
 from derivations.check import check_claim, check_step
-from derivations.claims import gaussian_kl, independence, kl_mistakes, logvar, moments
+from derivations.claims import gaussian_kl, gaussian_kl_general, independence, kl_mistakes, logvar, moments
 from derivations.claims.gaussian_kl import general_kl, multivariate_kl, standard_kl
 from derivations.claims.independence import block_kl
 from derivations.claims.logvar import standard_kl_logvar
 from derivations.core import Claim, Step, collecting_helper_uses
-from derivations.symbols import KL_D, D, j, m, m2, mu, mu_j, p_a, q_a, s, s2, sigma, sigma_j, v, z_a
+from derivations.symbols import KL_D, D, j, k, m, m2, mu, mu_j, p_a, q_a, s, s2, sigma, sigma_j, v, z_a
 
-MODULES = (moments, independence, gaussian_kl, kl_mistakes, logvar)  # dependencies first
+MODULES = (moments, independence, gaussian_kl, gaussian_kl_general, kl_mistakes, logvar)  # dependencies first
 EXPECTED = {
     "gaussian-moments": "proved",
     "kl-independent-blocks": "proved",
@@ -55,7 +56,7 @@ def results() -> dict[str, ClaimResult]:
     return done
 
 
-def planted(claim_id: str, name: str, **changes: object) -> str:
+def planted(claim_id: str, name: str, **changes: Any) -> str:
     """The claim's status with step ``name`` changed (``dataclasses.replace``), checked with what it uses."""
     claim = claims()[claim_id]
     steps = tuple(dataclasses.replace(st, **changes) if st.name == name else st for st in claim.steps)
@@ -90,7 +91,8 @@ def test_the_claims_prove_the_exposed_functions() -> None:
 
 def test_the_d_dimensional_kl_is_stated_for_a_symbolic_dimension() -> None:
     every_d = claims()["gaussian-kl-standard"].conclusions[1]
-    assert every_d.lhs == KL_D(D) and every_d.rhs == sp.Sum(standard_kl(mu_j[j], sigma_j[j]), (j, 1, D))
+    assert every_d.lhs == KL_D(D)
+    assert every_d.rhs == sp.Sum(standard_kl(mu_j[j], sigma_j[j]), (j, 1, D))
 
 
 MUTATIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
@@ -102,7 +104,10 @@ TACTIC_EQUALITIES = [
     (cid, st.name, mutation)
     for cid, claim in claims().items()
     for st in claim.steps
-    if st.by == "tactics" and st.relation == "==" and isinstance(st.rhs, sp.Expr) and cid != "gaussian-moments"
+    if st.by == "tactics"
+    and st.relation == "=="
+    and isinstance(st.rhs, sp.Expr)
+    and cid != "gaussian-moments"
     for mutation in MUTATIONS
     if mutation == "wrong-constant" or (st.rhs != 0 and not st.lhs.has(sp.Integral))
 ]
@@ -138,8 +143,17 @@ def test_planted_wrong_closed_form_is_rejected(name: str) -> None:
     assert check_step(claims()[claim_id].step(step_name).with_rhs(wrong_rhs)).status == "failed"
 
 
+@pytest.mark.parametrize("plant", ["no -k", "det ratio inverted", "no 1/2"])
+def test_the_diagonal_trace_formula_for_every_k_planted_wrong_is_rejected(plant: str) -> None:
+    st = claims()["gaussian-kl-general"].step("diagonal-every-k")
+    formula = 2 * st.lhs  # tr + d^T S_2^-1 d - k + log(det S_2 / det S_1), each a sum or product over j <= k
+    (log_det_ratio,) = formula.atoms(sp.log)
+    wrong = {"no -k": formula + k, "det ratio inverted": formula - 2 * log_det_ratio, "no 1/2": 2 * formula}
+    assert check_step(dataclasses.replace(st, lhs=wrong[plant] / 2)).status == "failed"
+
+
 WRONG_TERM = sp.Sum(standard_kl(mu_j[j], sigma_j[j]) + j - 1, (j, 1, D + 1))  # right at D = 1 only
-INDUCTION_PLANTS = {
+INDUCTION_PLANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "base-off-by-one": ("base", {"rhs": sp.Sum(standard_kl(mu_j[j], sigma_j[j]), (j, 1, 1)) + 1}),
     "inductive-wrong-term": ("inductive", {"rhs": WRONG_TERM}),
     "inductive-without-the-blocks-rule": ("inductive", {"hypotheses": ()}),
@@ -158,7 +172,7 @@ def test_a_broken_induction_fails_the_claim(plant: str) -> None:
 
 
 BLOCKS = "kl-independent-blocks"
-BLOCK_PLANTS = {
+BLOCK_PLANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "one-block-only": ("blocks-separate", {"rhs": claims()[BLOCKS].step("blocks-separate").rhs.args[0]}),
     "no-integrability": ("blocks-separate", {"hypotheses": ("∫ q_a = 1", "∫ q_b = 1")}),
     "no-normalisation": ("blocks-separate", {"hypotheses": tuple(
@@ -191,7 +205,9 @@ CORRECTED = {  # each refuted conclusion with its true right side: then the refu
 @pytest.mark.parametrize("claim_id", sorted(CORRECTED))
 def test_a_refutation_cannot_refute_the_truth(claim_id: str) -> None:
     claim = claims()[claim_id]
-    concl = tuple(dataclasses.replace(c, rhs=CORRECTED[claim_id]) if not c.holds else c for c in claim.conclusions)
+    concl = tuple(
+        dataclasses.replace(c, rhs=CORRECTED[claim_id]) if not c.holds else c for c in claim.conclusions
+    )
     assert check_claim(dataclasses.replace(claim, conclusions=concl), results()).status == "failed"
 
 
@@ -217,9 +233,11 @@ def test_standard_kl_and_its_logvar_form_match_quadrature(point: str) -> None:
 def test_the_d_dimensional_sum_matches_quadrature_per_dimension() -> None:
     means, stds = (0.7, -1.3, 3.0), (0.3, 2.5, 0.9)
     total = sp.Sum(standard_kl(mu_j[j], sigma_j[j]), (j, 1, 3)).doit()
-    actual = float(total.subs({mu_j[k + 1]: a for k, a in enumerate(means)} | {sigma_j[k + 1]: b for k, b in
-                                                                                 enumerate(stds)}))  # fmt: skip
-    expected = sum(quad_kl(scipy.stats.norm(a, b), scipy.stats.norm(0, 1)) for a, b in zip(means, stds, strict=True))
+    point = {mu_j[d + 1]: a for d, a in enumerate(means)} | {sigma_j[d + 1]: b for d, b in enumerate(stds)}
+    actual = float(total.subs(point))
+    expected = sum(
+        quad_kl(scipy.stats.norm(a, b), scipy.stats.norm(0, 1)) for a, b in zip(means, stds, strict=True)
+    )
     assert_close(actual, expected, "quadrature")
 
 
@@ -247,7 +265,11 @@ def test_correlated_multivariate_kl_matches_scipy_quadrature() -> None:
         (lambda: standard_kl(mu, 0), ValueError, "sigma must be a positive"),
         (lambda: general_kl(m, s, m2, -2), ValueError, "s2 must be a positive"),
         (lambda: standard_kl_logvar(mu, np.zeros(3)), TypeError, "v must be a SymPy expression"),
-        (lambda: multivariate_kl(sp.Matrix([m]), sp.eye(2), sp.Matrix([m2]), sp.eye(2)), ValueError, "m1, cov1"),
+        (
+            lambda: multivariate_kl(sp.Matrix([m]), sp.eye(2), sp.Matrix([m2]), sp.eye(2)),
+            ValueError,
+            "m1, cov1",
+        ),
     ],
     ids=["float-mu", "zero-sigma", "negative-s2", "array-logvar", "mean-shape"],
 )

@@ -1,4 +1,4 @@
-"""gaussian-moments: every order proved; planted wrong moment formulas rejected; the helper against quadrature."""
+"""gaussian-moments: every order proved; planted wrong moment formulas rejected; the helper vs quadrature."""
 
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ import sympy as sp
 
 from derivations.check import check_claim, check_step
 from derivations.claims import moments
-from derivations.claims.moments import even_moment, gaussian_expectation, moment_integral, standard_normal_moment
-from derivations.core import collecting_helper_uses
+from derivations.claims.moments import (
+    even_moment,
+    gaussian_expectation,
+    moment_integral,
+    standard_normal_moment,
+)
+from derivations.core import Claim, collecting_helper_uses
 from derivations.symbols import m, n, s, u, z
 
 
-def claim() -> moments.Claim:  # type: ignore[name-defined]
+def claim() -> Claim:
     with collecting_helper_uses():
         (built,) = moments.claims()
     return built
@@ -25,7 +30,8 @@ def claim() -> moments.Claim:  # type: ignore[name-defined]
 
 def test_moments_of_every_order_are_proved_and_need_nothing_else() -> None:
     built = claim()
-    assert built.uses == () and built.special_case == ""
+    assert built.uses == ()
+    assert built.special_case == ""
     assert n in built.conclusions[0].lhs.free_symbols  # the order is a symbol, not a table
     assert check_claim(built, {}).status == "proved"
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.claims.gaussian_kl import KINGMA_WELLING, standard_kl
-from derivations.core import Claim, Conclusion, Hypothesis, Step, integrable
-from derivations.symbols import N, i, mu, mu_nz, p1, p2, p_fn, p_i, q1, q2, q_fn, q_i, sigma, sigma_hi, sigma_lo, t
-from derivations.symbols import t_hi, t_lo, z
+from derivations.core import Claim, Conclusion, Hypothesis, Relation, Step, integrable
+from derivations.symbols import mu, mu_nz, p_fn, q_fn, sigma, sigma_hi, sigma_lo, t, t_hi, t_lo, z
 
 COVER_THOMAS = "Cover & Thomas (2006), Elements of Information Theory, 2nd ed., Theorem 2.6.3"
 BISHOP = "Bishop (2006), Pattern Recognition and Machine Learning, §1.6.1, eqs. (1.113)-(1.118)"
-POSITIVE, BELOW_ONE, ABOVE_ONE = sp.Interval.open(0, sp.oo), sp.Interval.open(0, 1), sp.Interval.open(1, sp.oo)
+POSITIVE, BELOW_ONE, ABOVE_ONE = (
+    sp.Interval.open(0, sp.oo),
+    sp.Interval.open(0, 1),
+    sp.Interval.open(1, sp.oo),
+)
 LINE = (z, -sp.oo, sp.oo)
 ZERO = sp.Integer(0)
 
@@ -25,6 +28,12 @@ ZERO = sp.Integer(0)
 def gibbs_f(t: sp.Expr) -> sp.Expr:
     """f(t) = t - 1 - log t, so that KL(q || p) = E_q[f(p/q)] (dimensionless; t = p/q > 0; a definition)."""
     return t - 1 - sp.log(t)
+
+
+def f_nonnegative() -> Step:
+    """The lemma f(t) >= 0 for t > 0 (log t <= t - 1), by the range of f; cited by ``instance`` steps."""
+    return Step("f-nonnegative", gibbs_f(t), ZERO, "log t <= t - 1 on t > 0", relation=">=",
+                domain=(t, POSITIVE), lemma=True)  # fmt: skip
 
 
 def _hypotheses() -> tuple[Hypothesis, ...]:
@@ -69,10 +78,10 @@ def _abstract_steps() -> tuple[Conclusion, tuple[Step, ...]]:
     kl, gap, weighted = q * sp.log(q / p), q - p, q * gibbs_f(p / q)
     signs = ("q > 0", "p > 0")
     steps = (
-        Step("f-nonnegative", gibbs_f(t), ZERO, "log t <= t - 1 on t > 0", relation=">=", domain=(t, POSITIVE),
+        f_nonnegative(),
+        Step("f-at-ratio", gibbs_f(p / q), ZERO, "f(t) >= 0 at t = p(z)/q(z) > 0", relation=">=",
+             by="instance", cites=("f-nonnegative",), substitution=((t, p / q),), hypotheses=signs,
              lemma=True),
-        Step("f-at-ratio", gibbs_f(p / q), ZERO, "f(t) >= 0 at t = p(z)/q(z) > 0", relation=">=", by="instance",
-             cites=("f-nonnegative",), substitution=((t, p / q),), hypotheses=signs, lemma=True),
         Step("as-f", kl, weighted + gap, "q log(q/p) = q f(p/q) + (q - p) pointwise (q, p > 0)",
              hypotheses=signs, tactics=("expand_log", "expand", "simplify"), lemma=True),
         Step("drop-f", weighted + gap, gap, "q f(p/q) >= 0: q > 0 and f(p/q) >= 0", relation=">=",
@@ -98,11 +107,11 @@ def _gaussian_steps() -> tuple[tuple[Conclusion, ...], tuple[Step, ...]]:
         half_f = mean**2 / 2 + sp.Subs(gibbs_f(t), t, sd**2) / 2
         hyps = {sigma_lo: ("σ_< in (0, 1)",), sigma_hi: ("σ_> > 1",)}.get(sd, ())
         where = {sigma_lo: BELOW_ONE, sigma_hi: ABOVE_ONE}.get(sd, POSITIVE)
-        strict = ">" if sd in (sigma_lo, sigma_hi) else ">="
+        strict: Relation = ">" if sd in (sigma_lo, sigma_hi) else ">="
         return (
             Step(f"gaussian-via-f{tag}", standard_kl(mean, sd), half_f, "KL = μ²/2 + f(σ²)/2, f at t = σ²"),
-            Step(f"gaussian-drop-f{tag}", half_f, mean**2 / 2, f"f(σ²)/2 {strict} 0 for σ in {where}", relation=strict,
-                 domain=(sd, where), hypotheses=hyps),
+            Step(f"gaussian-drop-f{tag}", half_f, mean**2 / 2, f"f(σ²)/2 {strict} 0 for σ in {where}",
+                 relation=strict, domain=(sd, where), hypotheses=hyps),
             Step(f"gaussian-mean-square{tag}", mean**2 / 2, ZERO, "μ²/2 >= 0 (> 0 for μ ≠ 0)",
                  relation=">" if mean == mu_nz else ">="),
         )  # fmt: skip
@@ -122,46 +131,6 @@ def _gaussian_steps() -> tuple[tuple[Conclusion, ...], tuple[Step, ...]]:
     return conclusions, (*general, *off_mean, *below, *above, at_prior)
 
 
-def _discrete() -> Claim:
-    """Σ_i q_i log(q_i/p_i) = Σ_i q_i f(p_i/q_i) for every N; >= 0 for two outcomes."""
-    total = lambda e: sp.Sum(e, (i, 1, N))  # noqa: E731
-    kl, weighted = total(q_i[i] * sp.log(q_i[i] / p_i[i])), total(q_i[i] * gibbs_f(p_i[i] / q_i[i]))
-    masses = weighted + total(q_i[i]) - total(p_i[i])
-    two, f_terms = q1 * sp.log(q1 / p1) + q2 * sp.log(q2 / p2), q1 * gibbs_f(p1 / q1) + q2 * gibbs_f(p2 / q2)
-    gap = q1 + q2 - p1 - p2
-    instance = lambda k, ratio: Step(f"f-at-{k}", gibbs_f(ratio), ZERO, f"f(t) >= 0 at t = {ratio}",  # noqa: E731
-                                     relation=">=", by="instance", cites=("f-nonnegative",), substitution=((t, ratio),),
-                                     lemma=True)  # fmt: skip
-    steps = (
-        Step("sum-as-f", kl, masses, "q_i log(q_i/p_i) = q_i f(p_i/q_i) + q_i - p_i, summed", tactics=("expand", "simplify")),
-        Step("sums-to-one", masses, weighted, "Σ q_i = Σ p_i = 1", hypotheses=("Σ q = 1", "Σ p = 1")),
-        Step("f-nonnegative", gibbs_f(t), ZERO, "log t <= t - 1 on t > 0", relation=">=", domain=(t, POSITIVE), lemma=True),
-        instance(1, p1 / q1), instance(2, p2 / q2),
-        Step("two-as-f", two, f_terms + gap, "the same identity for N = 2", tactics=("expand_log", "expand", "simplify")),
-        Step("two-drop-f", f_terms + gap, gap, "q_i > 0 and f(p_i/q_i) >= 0", relation=">=", cites=("f-at-1", "f-at-2"),
-             tactics=()),
-        Step("two-unit-masses", gap, ZERO, "q_2 = 1 - q_1, p_2 = 1 - p_1", hypotheses=("q_2 = 1 - q_1", "p_2 = 1 - p_1")),
-    )  # fmt: skip
-    return Claim(
-        id="gibbs-inequality-discrete",
-        title="Gibbs' inequality for discrete distributions: the identity for N outcomes, KL >= 0 for N = 2 only",
-        conclusions=(
-            Conclusion(kl, weighted, chain=("sum-as-f", "sums-to-one"), name="KL = Σ q_i f(p_i/q_i), every N"),
-            Conclusion(two, ZERO, ">=", chain=("two-as-f", "two-drop-f", "two-unit-masses"), name="KL >= 0, N = 2"),
-        ),  # fmt: skip
-        steps=steps,
-        hypotheses=(
-            Hypothesis("Σ q = 1", sp.Eq(total(q_i[i]), 1)),
-            Hypothesis("Σ p = 1", sp.Eq(total(p_i[i]), 1)),
-            Hypothesis("q_2 = 1 - q_1", sp.Eq(q2, 1 - q1)),
-            Hypothesis("p_2 = 1 - p_1", sp.Eq(p2, 1 - p1)),
-        ),
-        special_case="KL >= 0 is proved for N = 2 outcomes; for every N only the identity KL = Σ q_i f(p_i/q_i) "
-        "(each term >= 0, but no kernel rule sums a termwise bound)",
-        references=(COVER_THOMAS,),
-    )
-
-
 def claims() -> tuple[Claim, ...]:
     f_conclusions, f_steps = _f_steps()
     kl_nonnegative, abstract = _abstract_steps()
@@ -169,8 +138,8 @@ def claims() -> tuple[Claim, ...]:
     return (
         Claim(
             id="gibbs-inequality",
-            title="Gibbs' inequality: KL(q || p) >= 0 for every pair of densities; the Gaussian case, zero only "
-            "at the prior",
+            title="Gibbs' inequality: KL(q || p) >= 0 for every pair of densities; the Gaussian case, "
+            "zero only at the prior",
             conclusions=(kl_nonnegative, *f_conclusions, *gauss_conclusions),
             steps=(*abstract, *f_steps, *gauss),
             hypotheses=_hypotheses(),
@@ -179,5 +148,4 @@ def claims() -> tuple[Claim, ...]:
             references=(COVER_THOMAS, BISHOP, KINGMA_WELLING),
             impl=("impl.gaussian_kl",),
         ),
-        _discrete(),
     )

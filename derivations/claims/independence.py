@@ -55,24 +55,28 @@ def claims() -> tuple[Claim, ...]:
         Step("log-of-product", joint.function, split.function,
              "log(q_a q_b) = log q_a + log q_b and log(p_a p_b) = log p_a + log p_b: all four are positive",
              hypotheses=POSITIVITY, tactics=("expand_log", "simplify"), lemma=True),
-        Step("inner-integrals", joint, split, "equal integrands give equal integrals (over z_a)", by="monotone",
+        Step("inner-integrals", joint, split, "equal integrands, equal integrals (over z_a)", by="monotone",
              cites=("log-of-product",), lemma=True),
         Step("weighted-by-q_b", qb * joint, qb * split, "the same inner integrals, times q_b(z_b)",
              cites=("inner-integrals",), tactics=("hypotheses",), lemma=True),
-        Step("logs-separate", lhs, separated, "equal integrands give equal integrals (over z_b)", by="monotone",
+        Step("logs-separate", lhs, separated, "equal integrands, equal integrals (over z_b)", by="monotone",
              cites=("weighted-by-q_b",)),
         Step("blocks-separate", separated, rhs,
-             "linearity: log q_b - log p_b is a constant in z_a, ∫ ... dz_a a constant in z_b; then ∫ q_a = ∫ q_b = 1",
+             "linearity (log q_b - log p_b is constant in z_a, ∫ ... dz_a in z_b); then ∫ q_a = ∫ q_b = 1",
              hypotheses=linearity, tactics=("split_integrals", "hypotheses")),
     )  # fmt: skip
     return (
         Claim(
             id="kl-independent-blocks",
-            title="The KL of independent blocks is the sum of the blocks' KLs (abstract normalised densities)",
+            title="The KL of independent blocks is the sum of the blocks' KLs (abstract densities)",
             conclusions=(
-                Conclusion(lhs, rhs, chain=("logs-separate", "blocks-separate"),
-                           name="KL(q_a q_b || p_a p_b), as the iterated integral ∫ q_b ∫ q_a (log q_a q_b - log p_a p_b)"),
-            ),  # fmt: skip
+                Conclusion(
+                    lhs,
+                    rhs,
+                    chain=("logs-separate", "blocks-separate"),
+                    name="KL(q_a q_b || p_a p_b) as ∫ q_b ∫ q_a (log q_a q_b - log p_a p_b)",
+                ),
+            ),
             steps=steps,
             hypotheses=hypotheses(),
             references=(COVER_THOMAS,),

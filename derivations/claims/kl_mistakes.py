@@ -32,11 +32,19 @@ def claims() -> tuple[Claim, ...]:
         id="kl-direction-swapped",
         title="Refuted: KL(p || q) = KL(q || p) (the divergence is not symmetric)",
         conclusions=(
-            Conclusion(kl_integral(p, q, z), general_kl(0, 1, mu, sigma), chain=("expand-log-ratio", "integrate"),
-                       name="KL(N(0, 1) || N(μ, σ²)), from the integral"),
-            Conclusion(general_kl(0, 1, mu, sigma), standard_kl(mu, sigma), holds=False,
-                       name="KL(p || q) = KL(q || p): the two closed forms agree"),
-        ),  # fmt: skip
+            Conclusion(
+                kl_integral(p, q, z),
+                general_kl(0, 1, mu, sigma),
+                chain=("expand-log-ratio", "integrate"),
+                name="KL(N(0, 1) || N(μ, σ²)), from the integral",
+            ),
+            Conclusion(
+                general_kl(0, 1, mu, sigma),
+                standard_kl(mu, sigma),
+                holds=False,
+                name="KL(p || q) = KL(q || p): the two closed forms agree",
+            ),
+        ),
         steps=reverse,
         uses=("gaussian-kl-general", "gaussian-kl-standard"),
         lecture_times=("11:00",),
@@ -71,8 +79,12 @@ def claims() -> tuple[Claim, ...]:
         conclusions=(
             Conclusion(-bracket / 2, kl, chain=("minus-half-bracket-is-kl",), name="-1/2 Σ(...) is +KL"),
             Conclusion(bracket / 2, -kl, chain=("half-bracket-is-minus-kl",), name="+1/2 Σ(...) is -KL"),
-            Conclusion(one / 2, standard_kl(mu, sigma), holds=False,
-                       name="the comment's +1/2 Σ(...) read as +KL (refuted at D = 1, so for the sum over any D)"),
+            Conclusion(
+                one / 2,
+                standard_kl(mu, sigma),
+                holds=False,
+                name="the comment's +1/2 Σ(...) read as +KL (refuted at D = 1, so for the sum over any D)",
+            ),
         ),
         steps=sign_steps,
         uses=("gaussian-kl-standard",),

@@ -46,7 +46,7 @@ def claims() -> tuple[Claim, ...]:
         Step("chain-rule", sp.Subs(sp.Derivative(kl_sigma, sigma) * sigma / 2, sigma, sp.exp(v / 2)), grad_v,
              "dKL/dv = dKL/dσ · dσ/dv with dσ/dv = σ/2 agrees with the v-form"),
     )  # fmt: skip
-    names = {"value-unchanged": "the KL in v", "inverse-map": "back in σ", "onto-positive-reals": "exp(ℝ) = (0, ∞)",
+    names = {"value-unchanged": "the KL in v", "inverse-map": "back in σ", "onto-positive-reals": "exp(ℝ)",
              "one-to-one": "exp is increasing", "grad-logvar": "∂KL/∂v", "grad-mean": "∂KL/∂μ",
              "chain-rule": "∂KL/∂v by the chain rule"}  # fmt: skip
     as_log_std = sp.Subs(kl_sigma, sigma, sp.exp(v))
@@ -56,8 +56,9 @@ def claims() -> tuple[Claim, ...]:
         Claim(
             id="logvar-parameterisation",
             title="σ² = exp(v): any real output is a valid variance, and the KL keeps its value",
-            conclusions=tuple(Conclusion(st.lhs, st.rhs, st.relation, chain=(st.name,), name=names[st.name])
-                              for st in steps),  # fmt: skip
+            conclusions=tuple(
+                Conclusion(st.lhs, st.rhs, st.relation, chain=(st.name,), name=names[st.name]) for st in steps
+            ),
             steps=steps,
             uses=("gaussian-kl-standard",),
             lecture_times=("26:19",),

@@ -84,13 +84,19 @@ def claims() -> tuple[Claim, ...]:
     return (
         Claim(
             id="gaussian-moments",
-            title="Moments of N(0, 1) of every order, which every Gaussian expectation of a polynomial rests on",
+            title="Moments of N(0, 1) of every order, which every Gaussian expectation of a polynomial uses",
             conclusions=(
-                Conclusion(even, even_moment(2 * n), chain=("even-moment", "duplication"), name="even moments"),
+                Conclusion(
+                    even, even_moment(2 * n), chain=("even-moment", "duplication"), name="even moments"
+                ),
                 Conclusion(odd, sp.Integer(0), chain=("odd-moment",), name="odd moments"),
-                Conclusion(standardised, m**2 + s**2, chain=("moment-shortcut",),
-                           name="worked instance of the shortcut: E[(m + s u)^2] = m^2 + s^2"),
-            ),  # fmt: skip
+                Conclusion(
+                    standardised,
+                    m**2 + s**2,
+                    chain=("moment-shortcut",),
+                    name="worked instance of the shortcut: E[(m + s u)^2] = m^2 + s^2",
+                ),
+            ),
             steps=steps,
             references=(BISHOP, JKB),
         ),
