@@ -99,18 +99,18 @@ t_lo, t_hi, sigma_lo, sigma_hi = sp.symbols("t_lo t_hi sigma_lo sigma_hi", posit
 mu_nz = sp.Symbol("mu_nz", real=True, nonzero=True)
 LATEX_NAMES.update(
     {
-        mu_j.label: r"\mu",
-        sigma_j.label: r"\sigma",
-        q_i.label: "q",
-        p_i.label: "p",
+        mu_j.label: r"\boldsymbol{\mu}",
+        sigma_j.label: r"\boldsymbol{\sigma}",
+        q_i.label: r"\boldsymbol{q}",
+        p_i.label: r"\boldsymbol{p}",
         t_lo: r"t_{<}",
         t_hi: r"t_{>}",
         sigma_lo: r"\sigma_{<}",
         sigma_hi: r"\sigma_{>}",
-        mu_nz: r"\mu",
-        m1_j.label: "m_1",
-        m2_j.label: "m_2",
-        s1_j.label: "s_1",
-        s2_j.label: "s_2",
+        mu_nz: r"\mu_{\ne 0}",
+        m1_j.label: r"\boldsymbol{m}_1",
+        m2_j.label: r"\boldsymbol{m}_2",
+        s1_j.label: r"\boldsymbol{s}_1",
+        s2_j.label: r"\boldsymbol{s}_2",
     }
 )
