@@ -14,8 +14,9 @@ from derivations.chains import ClaimResult
 from derivations.check import check_claim, check_step
 from derivations.claims import divergence, gaussian_kl, gibbs_discrete, independence
 from derivations.claims.divergence import gibbs_f
-from derivations.core import Claim, Conclusion, collecting_helper_uses
-from derivations.symbols import p_fn, q_fn, t, z
+from derivations.claims.gibbs_discrete import term, total
+from derivations.core import Claim, Conclusion, Hypothesis, collecting_helper_uses
+from derivations.symbols import N, i, p_fn, q_fn, t, z
 
 GIBBS, DISCRETE = "gibbs-inequality", "gibbs-inequality-discrete"
 
@@ -67,10 +68,11 @@ def test_gibbs_is_proved_for_abstract_densities_and_labelled_general() -> None:
     assert kl_nonnegative.rhs == 0
 
 
-def test_the_discrete_case_says_what_it_is_limited_to() -> None:
-    assert results()[DISCRETE].status == "proved"
-    assert "N = 2" in claims()[DISCRETE].special_case
-    assert "N = 2" in claims()[DISCRETE].title
+def test_the_discrete_case_is_proved_for_every_number_of_outcomes() -> None:
+    assert results()[DISCRETE].status == "proved", results()[DISCRETE].detail
+    assert claims()[DISCRETE].special_case == ""
+    (conclusion,) = claims()[DISCRETE].conclusions
+    assert N in conclusion.lhs.free_symbols  # a symbolic number of outcomes
 
 
 GIBBS_PLANTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -102,7 +104,8 @@ def test_the_abstract_argument_alone_is_proved_quickly() -> None:
 
 
 @pytest.mark.parametrize(
-    ("claim_id", "name", "kept"), [(GIBBS, "drop-f", ()), (DISCRETE, "two-drop-f", ("f-at-1",))]
+    ("claim_id", "name", "kept"),
+    [(GIBBS, "drop-f", ()), (DISCRETE, "term-next", ()), (DISCRETE, "term-next", ("f-at-1",))],
 )
 def test_dropping_f_needs_the_cited_bounds(claim_id: str, name: str, kept: tuple[str, ...]) -> None:
     claim = claims()[claim_id]
@@ -118,9 +121,12 @@ def test_pointwise_bound_pushed_past_zero_is_rejected() -> None:
     assert check_step(st.with_rhs(gap + 1), {h.name: h for h in claim.hypotheses}, (st,)).status == "failed"
 
 
+WRONG_N = sp.Eq(total(term(i), N + 1), total(sp.Max(term(i), 0), N + 1))  # assumes P(N + 1), not P(N)
 DISCRETE_PLANTS: dict[str, tuple[int, str, dict[str, Any]]] = {
     "sums-without-normalisation": (0, "sums-to-one", {"hypotheses": ()}),
-    "two-without-normalisation": (1, "two-unit-masses", {"hypotheses": ()}),
+    "inductive-assumes-what-it-proves": (0, "inductive", {"assuming": (Hypothesis("P(N+1)", WRONG_N),)}),
+    "inductive-over-the-integers": (0, "terms-nonnegative", {"domain": (N, sp.Integers)}),
+    "raw-sum-called-nonnegative": (0, "sum-of-nonnegative", {"lhs": total(term(i))}),
 }
 
 
