@@ -155,6 +155,24 @@ def test_strict_positivity_at_the_prior_mean_is_not_claimed_without_a_nonzero_me
     assert check_step(dataclasses.replace(st, lhs=mu**2 / 2)).status == "failed"  # μ = 0 is a counterexample
 
 
+TACTIC_STEPS = [
+    (cid, st.name)
+    for cid in (GIBBS, DISCRETE)
+    for st in claims()[cid].steps
+    if st.by == "tactics" and isinstance(st.rhs, sp.Expr)
+]
+
+
+@pytest.mark.parametrize("key", TACTIC_STEPS, ids=lambda k: ":".join(k))
+def test_every_step_pushed_past_its_right_side_is_not_proved(key: tuple[str, str]) -> None:
+    """= 0 made = 1, >= 0 made >= 1, > 0 made > 1: none of them may be proved (with the step's own facts)."""
+    claim = claims()[key[0]]
+    st = claim.step(key[1])
+    lemmas = tuple(claim.step(c) for c in st.cites)
+    result = check_step(st.with_rhs(st.rhs + 1), {h.name: h for h in claim.hypotheses}, lemmas)
+    assert result.status != "proved", result.detail
+
+
 @pytest.mark.parametrize("ratio", [0.01, 0.5, 1.0, 2.0, 100.0])
 def test_gibbs_f_is_nonnegative_and_zero_only_at_one(ratio: float) -> None:
     value = float(gibbs_f(sp.Float(ratio)))
