@@ -15,8 +15,8 @@ from derivations.check import check_claim, check_step
 from derivations.claims import divergence, gaussian_kl, gibbs_discrete, independence
 from derivations.claims.divergence import gibbs_f
 from derivations.claims.gibbs_discrete import term, total
-from derivations.core import Claim, Conclusion, Hypothesis, collecting_helper_uses
-from derivations.symbols import N, i, p_fn, q_fn, t, z
+from derivations.core import Claim, Conclusion, collecting_helper_uses
+from derivations.symbols import N, i, p_fn, p_i, q_fn, q_i, t, z
 
 GIBBS, DISCRETE = "gibbs-inequality", "gibbs-inequality-discrete"
 
@@ -105,7 +105,7 @@ def test_the_abstract_argument_alone_is_proved_quickly() -> None:
 
 @pytest.mark.parametrize(
     ("claim_id", "name", "kept"),
-    [(GIBBS, "drop-f", ()), (DISCRETE, "term-next", ()), (DISCRETE, "term-next", ("f-at-1",))],
+    [(GIBBS, "drop-f", ()), (DISCRETE, "term-i", ()), (DISCRETE, "terms-nonnegative", ("f-at-i",))],
 )
 def test_dropping_f_needs_the_cited_bounds(claim_id: str, name: str, kept: tuple[str, ...]) -> None:
     claim = claims()[claim_id]
@@ -121,11 +121,13 @@ def test_pointwise_bound_pushed_past_zero_is_rejected() -> None:
     assert check_step(st.with_rhs(gap + 1), {h.name: h for h in claim.hypotheses}, (st,)).status == "failed"
 
 
-WRONG_N = sp.Eq(total(term(i), N + 1), total(sp.Max(term(i), 0), N + 1))  # assumes P(N + 1), not P(N)
 DISCRETE_PLANTS: dict[str, tuple[int, str, dict[str, Any]]] = {
     "sums-without-normalisation": (0, "sums-to-one", {"hypotheses": ()}),
-    "inductive-assumes-what-it-proves": (0, "inductive", {"assuming": (Hypothesis("P(N+1)", WRONG_N),)}),
-    "inductive-over-the-integers": (0, "terms-nonnegative", {"domain": (N, sp.Integers)}),
+    "the-bound-at-a-negative-ratio": (
+        0,
+        "f-at-i",
+        {"lhs": gibbs_f(-p_i[i] / q_i[i]), "substitution": ((t, -p_i[i] / q_i[i]),)},
+    ),
     "raw-sum-called-nonnegative": (0, "sum-of-nonnegative", {"lhs": total(term(i))}),
 }
 
