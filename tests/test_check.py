@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derivations import numeric
 from derivations.check import check_step
 from derivations.core import Hypothesis, Step
 
@@ -108,8 +109,18 @@ def test_step_domain_not_implied_by_the_hypotheses_is_not_a_proof() -> None:
 
 
 def test_range_bound_that_is_a_relational_fails_without_raising() -> None:
-    result = check_step(Step("rel", mu**2 / 2, 0, "test", relation=">", domain=(mu, sp.Reals)))
-    assert result.status == "failed"
+    # function_range(mu²/2, t, ...) would be the "interval" {mu²/2}: its bound mu²/2 > 0 is a Relational.
+    assert (
+        check_step(
+            Step(
+                "rel", mu**2 / 2, 0, "test", relation=">", domain=(t, sp.Interval.open(0, sp.oo)), tactics=()
+            )
+        ).status
+        == "failed"
+    )
+    assert (
+        check_step(Step("rel", mu**2 / 2, 0, "test", relation=">", domain=(mu, sp.Reals))).status == "failed"
+    )
 
 
 def test_exp_minus_one_minus_r_positive_fails_at_zero() -> None:
@@ -153,6 +164,15 @@ def test_numeric_check_needs_points_inside_the_hypotheses() -> None:
     assert check_step(step, {big.name: big}).status == "failed"
 
 
+def test_numeric_check_stays_inside_equality_hypotheses() -> None:
+    # x⁴ = 1 under x² = 1: random points break x² = 1, so they are no evidence for (or against) it.
+    square = Hypothesis("x^2=1", sp.Eq(x**2, 1))
+    step = Step("x4", x**4, sp.Integer(1), "x² = 1", hypotheses=(square.name,), tactics=())
+    result = check_step(step, {square.name: square})
+    assert result.status == "failed"
+    assert "nothing was checked" in result.detail
+
+
 def test_step_true_by_construction_fails_unless_declared_a_definition() -> None:
     kl = sp.Symbol("KL")
     assert check_step(Step("same", kl + 1, kl + 1, "restated")).status == "failed"
@@ -188,7 +208,8 @@ def test_exception_inside_a_step_fails_with_its_message() -> None:
 
 
 def test_side_that_cannot_be_evaluated_fails_cleanly() -> None:
-    lhs = sp.Limit(sp.sin(mu * t) / t, t, sp.oo) + sp.Derivative(sp.Function("f")(mu), mu)
+    # lim_{t -> oo} sin(μt)/t + |μ|^i: unevaluable at a point (no real value), must fail, never crash.
+    lhs = sp.Limit(sp.sin(mu * t) / t, t, sp.oo) + sp.Abs(mu) ** sp.I
     result = check_step(Step("opaque", lhs, sp.Integer(1), "test", tactics=()))
     assert result.status == "failed"
     assert "could not evaluate" in result.detail
@@ -206,3 +227,23 @@ def test_equality_undefined_at_a_point_is_not_checked_numerically() -> None:
     # ∫_0^1 e^{bz} dz = (e^b - 1)/b for real b: false at b = 0 (the right side is undefined there).
     planted = Step("at-0", sp.Integral(sp.exp(b * z), (z, 0, 1)), (sp.exp(b) - 1) / b, "test")
     assert check_step(planted).status == "failed"
+
+
+def test_a_numeric_counterexample_must_clear_the_noise() -> None:
+    # At 50 digits, a gap of 1e-20 is quadrature noise: evidence against a proof, no counterexample.
+    noise, tol = sp.Float("-1e-20", 50), sp.Float("1e-10")
+    assert numeric.violates(noise, "==", sp.Float("1e-35"))
+    assert not numeric.refutes(noise, "==", tol)
+    assert not numeric.refutes(sp.Integer(0), ">", tol)  # a gap of 0 is for the exact search
+    assert numeric.refutes(sp.Float(-1), ">", tol)
+
+
+def test_abstract_densities_are_not_evaluated_at_points() -> None:
+    q = sp.Function("q")
+    step = Step(
+        "abstract", sp.Integral(q(z) * sp.log(q(z)), (z, -sp.oo, sp.oo)), sp.Integer(0), "t", tactics=()
+    )
+    result = check_step(step)
+    assert result.status == "failed"
+    assert "no value at a point" in result.detail
+    assert result.seconds < 2
