@@ -16,6 +16,7 @@ from derivations.claims import divergence, gaussian_kl, gibbs_discrete, independ
 from derivations.claims.divergence import gibbs_f
 from derivations.claims.gibbs_discrete import term, total
 from derivations.core import Claim, Conclusion, collecting_helper_uses
+from derivations.display import statement
 from derivations.symbols import N, i, p_fn, p_i, q_fn, q_i, t, z
 
 GIBBS, DISCRETE = "gibbs-inequality", "gibbs-inequality-discrete"
@@ -73,6 +74,8 @@ def test_the_discrete_case_is_proved_for_every_number_of_outcomes() -> None:
     assert claims()[DISCRETE].special_case == ""
     (conclusion,) = claims()[DISCRETE].conclusions
     assert N in conclusion.lhs.free_symbols  # a symbolic number of outcomes
+    # Σ q_i = 1 is a hypothesis about this N only: read "for all N" it would be false, the claim vacuous.
+    assert "for all" not in statement(claims()[DISCRETE])
 
 
 GIBBS_PLANTS: dict[str, tuple[str, dict[str, Any]]] = {

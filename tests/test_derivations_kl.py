@@ -21,6 +21,7 @@ from derivations.claims.gaussian_kl import general_kl, multivariate_kl, standard
 from derivations.claims.independence import block_kl
 from derivations.claims.logvar import standard_kl_logvar
 from derivations.core import Claim, Step, collecting_helper_uses
+from derivations.display import statement
 from derivations.symbols import KL_D, D, j, k, m, m2, mu, mu_j, p_a, q_a, s, s2, sigma, sigma_j, v, z_a
 
 MODULES = (moments, independence, gaussian_kl, gaussian_kl_general, kl_mistakes, logvar)  # dependencies first
@@ -90,6 +91,9 @@ def test_the_claims_prove_the_exposed_functions() -> None:
 
 
 def test_the_d_dimensional_kl_is_stated_for_a_symbolic_dimension() -> None:
+    # The recurrence is read, and shown, for all D (the induction uses it at every D); KL(1) is one statement.
+    shown = statement(claims()["gaussian-kl-standard"])
+    assert shown.count(r"\text{for all } D") == 1
     every_d = claims()["gaussian-kl-standard"].conclusions[1]
     assert every_d.lhs == KL_D(D)
     assert every_d.rhs == sp.Sum(standard_kl(mu_j[j], sigma_j[j]), (j, 1, D))
