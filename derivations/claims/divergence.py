@@ -1,9 +1,10 @@
-"""Gibbs' inequality KL(q || p) >= 0 for abstract densities, equality only at q = p; and its Gaussian case.
+"""Gibbs' inequality KL(q || p) >= 0 for abstract densities; its Gaussian case, zero only at the prior.
 
 The route (Cover & Thomas 2006, Theorem 2.6.3): f(t) = t - 1 - log t >= 0 on t > 0, zero only at t = 1
 (log t <= t - 1). Pointwise q log(q/p) = q f(p/q) + (q - p) >= q - p; integrate (the monotone rule) and use
 ∫ q = ∫ p = 1. q and p are undefined functions: positivity, normalisation and integrability are displayed
-hypotheses. The Gaussian case KL = μ²/2 + f(σ²)/2 is a worked instance. Every quantity is +KL in nats.
+hypotheses. The Gaussian case KL = μ²/2 + f(σ²)/2 is a worked instance, with its equality case; for abstract
+densities only the inequality is proved (KL = 0 => q = p almost everywhere is not). +KL in nats.
 """
 
 from __future__ import annotations

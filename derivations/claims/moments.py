@@ -3,7 +3,8 @@
 E[u^{2n}] = (2n)! / (2^n n!) and E[u^{2n+1}] = 0 for every integer n >= 0, each from its defining integral
 ∫ u^k φ(u) du with n a symbol (SymPy returns 2^n Γ(n + 1/2)/√π; ``gammasimp`` closes the gap). Then
 E_{z ~ N(m, s^2)}[f(z)] for a polynomial f: write z = m + s u, expand in u, replace u^k by its moment. That
-takes milliseconds where ``integrate`` takes seconds (``../shared/SYMPY_NOTES.md``).
+takes milliseconds where ``integrate`` takes seconds (``../shared/SYMPY_NOTES.md``); the change of variables
+and linearity behind it are checked on a worked instance, E[(m + s u)^2] = m^2 + s^2, against the integral.
 Bishop (2006), PRML §2.3, eqs. (1.49)-(1.50); every order: Johnson, Kotz & Balakrishnan (1994), ch. 13.
 """
 
