@@ -4,10 +4,12 @@ Sign and units: every expression here is the positive divergence +KL in nats (na
 dimension unless a sum is written. Kingma & Welling (2013), Appendix B, print its negative, -KL.
 The D-dimensional diagonal KL to N(0, I) is proved for every D by induction on D. KL(D) is an undefined
 function of D standing for KL(N(μ_{1:D}, diag σ²_{1:D}) || N(0, I_D)); its two displayed hypotheses are
-KL(1) = the one-coordinate integral, and KL(D + 1) = KL(D) + the integral of coordinate D + 1, which is
-``kl-independent-blocks`` (proved for abstract densities) with block a = coordinates 1..D and block b =
-coordinate D + 1. The kernel cannot instantiate another claim's functions, so that instance is displayed, not
-derived; every integral and the induction itself are checked."""
+KL(1) = the one-coordinate integral, and KL(D + 1) = KL(D) + the integral of coordinate D + 1: the rule
+of ``kl-independent-blocks`` with block a = coordinates 1..D, block b = coordinate D + 1. That claim proves
+the rule for abstract densities with one variable per block; its steps (pointwise log split, linearity,
+normalisation) do not depend on a block's dimension, but the kernel can neither integrate over D variables
+nor instantiate another claim's functions, so this instance is a displayed hypothesis, not derived. Every
+integral and the induction itself are checked."""
 
 from __future__ import annotations
 

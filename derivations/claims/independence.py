@@ -4,8 +4,9 @@ KL(q_a q_b || p_a p_b) = KL(q_a || p_a) + KL(q_b || p_b) (Cover & Thomas 2006, T
 for relative entropy, with independent factors). q_a, q_b, p_a, p_b are undefined functions: positivity,
 ∫ q_a = ∫ q_b = 1 and the integrability that licenses linearity are displayed hypotheses. The proof:
 log(q_a q_b / p_a p_b) = log(q_a/p_a) + log(q_b/p_b) pointwise, then linearity, then each block's factor
-integrates to 1 against the other block's integral. This is what takes the diagonal Gaussian KL from D to
-D + 1 dimensions (``gaussian-kl-standard``). +KL in nats.
+integrates to 1 against the other block's integral. Each block here is a density of one variable; the same
+steps hold for blocks of any dimension, which is how ``gaussian-kl-standard`` reads its recurrence from D to
+D + 1 (there a displayed hypothesis: SymPy cannot integrate over a symbolic number of variables). +KL, nats.
 """
 
 from __future__ import annotations
