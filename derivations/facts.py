@@ -63,6 +63,14 @@ def replace_free(
     return expr if args == expr.args else expr.func(*args)
 
 
+def subs_free(expr: sp.Basic, point: dict) -> sp.Basic:
+    """``expr`` at ``point`` ({symbol: value}), replacing each symbol only where it is free: the σ of
+    lim_{σ -> 0} is not the σ of the point."""
+    for sym, value in point.items():
+        expr = replace_free(expr, sym, value)
+    return expr
+
+
 def integration_symbols(*exprs: sp.Basic) -> frozenset[sp.Basic]:
     """The symbols that an integral, a sum or a product in ``exprs`` binds."""
     found: set[sp.Basic] = set()
@@ -106,9 +114,13 @@ def domain_dummy(fact: sp.Basic) -> tuple[sp.Symbol, sp.Dummy] | None:
     return sym, sp.Dummy(sym.name, **kwargs)
 
 
-def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dummy, sp.Basic]]:
-    """``expr`` with each sign/domain-hypothesised expression replaced by a signed Dummy; the inverse map."""
+def with_sign_facts(
+    expr: sp.Basic, ctx: Context, known: dict[sp.Dummy, sp.Basic] | None = None
+) -> tuple[sp.Basic, dict[sp.Dummy, sp.Basic]]:
+    """``expr`` with each sign/domain-hypothesised expression replaced by a signed Dummy (the one in
+    ``known`` if that expression was replaced before); the inverse map of the Dummies it used."""
     back: dict[sp.Dummy, sp.Basic] = {}
+    reuse = {target: dummy for dummy, target in (known or {}).items()}
     for h in ctx.hypotheses:
         pair = (
             sign_dummy(h.fact) if h.kind == "sign" else domain_dummy(h.fact) if h.kind == "domain" else None
@@ -116,7 +128,30 @@ def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dum
         if pair is None:
             continue
         target, dummy = pair
+        dummy = reuse.get(target, dummy)
         replaced = replace_free(expr, target, dummy)
         if replaced != expr:
             expr, back[dummy] = replaced, target
     return expr, back
+
+
+def freeze_interchanges(expr: sp.Basic) -> tuple[sp.Basic, dict[sp.Dummy, sp.Basic]]:
+    """``expr`` with each derivative of an integral that depends on the differentiation variable and has
+    no closed form replaced by an opaque Dummy (SymPy would differentiate under the integral sign, a
+    limit interchange that needs a hypothesis: state it as one, ``Eq(Derivative(∫...), ∫ Derivative)``);
+    an integral with a closed form is evaluated first, and its closed form differentiated. The inverse map."""
+    back: dict[sp.Dummy, sp.Basic] = {}
+
+    def freeze(d: sp.Derivative) -> sp.Basic:
+        inside = [i for i in d.expr.atoms(sp.Integral) if set(d.variables) & i.free_symbols]
+        if not inside:
+            return d
+        evaluated = d.expr.doit()
+        if any(set(d.variables) & i.free_symbols for i in evaluated.atoms(sp.Integral)):
+            dummy = sp.Dummy("dI")
+            back[dummy] = d
+            return dummy
+        return sp.Derivative(evaluated, *d.variable_count)
+
+    frozen = expr.replace(lambda e: isinstance(e, sp.Derivative), freeze)
+    return frozen, back

@@ -19,7 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from derivations import points
 from derivations.core import Step, oriented
-from derivations.facts import Context
+from derivations.facts import Context, subs_free
 from derivations.points import NUMERIC_DPS
 
 NUMERIC_POINTS = 12
@@ -41,7 +41,7 @@ def where(step: Step, symbols: list[sp.Symbol], ctx: Context) -> dict[sp.Symbol,
 
 def evaluate(expr: sp.Basic, subs: dict) -> mpmath.mpf:
     """expr at a point, to NUMERIC_DPS digits (evaluate derivatives and limits first: ``evaluated``)."""
-    value = sp.N(expr.subs(subs), NUMERIC_DPS)
+    value = sp.N(subs_free(expr, subs), NUMERIC_DPS)
     if not value.is_real or not value.is_finite:
         raise ValueError(f"{sp.sstr(expr)[:80]} does not evaluate to a finite real number there ({value})")
     return mpmath.mpf(value)
@@ -131,7 +131,7 @@ def exact_counterexample(step: Step, ctx: Context) -> str | None:
     for point in points.exact_points(symbols, where(step, symbols, ctx)):
         if not points.satisfies(point, ctx.hypotheses, strict=True):
             continue
-        gap = sp.simplify((lhs - rhs).subs(point).doit())
+        gap = sp.simplify(subs_free(lhs - rhs, point).doit())
         if gap.is_number and gap.is_extended_real and violates(gap, relation):
             at = ", ".join(f"{k}={v}" for k, v in point.items()) or "(no free symbols)"
             return f"exact counterexample at {at}: lhs - rhs = {sp.sstr(gap)} (= {sp.N(gap, 6)})"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import sympy as sp
 
 from derivations.core import Hypothesis
-from derivations.facts import bound_by
+from derivations.facts import bound_by, subs_free
 
 NUMERIC_DPS = 50
 _EXACT_POSITIVE = (sp.Rational(3, 2), sp.Rational(2, 5), sp.Integer(3))
@@ -79,7 +79,7 @@ def satisfies(
         if not h.fact.free_symbols & set(point):
             continue
         try:
-            value = h.fact.subs(point)
+            value = subs_free(h.fact, point)
             if isinstance(value, sp.Equality):
                 value = sp.Eq(sp.simplify(value.lhs - value.rhs), 0)
         except (TypeError, ValueError):

@@ -7,6 +7,9 @@ re-check where a closed form is undefined. Only ``check.check_step`` turns what 
 - **function_range.** Only when the step's ``domain`` variable is the one free symbol of lhs - rhs and its
   interval contains every value the displayed assumptions and hypotheses allow; the bound is then
   confirmed at the special and critical points.
+- **No silent interchange.** A derivative of an integral without a closed form is opaque to the tactics
+  (SymPy would differentiate under the integral sign); a displayed equality hypothesis stating the
+  interchange may still rewrite it.
 - **Undefined points.** An equality shown in general is re-checked where a denominator of a side, or of a
   form the tactics reached, vanishes inside the hypotheses (b = 0 in (eᵇ - 1)/b).
 """
@@ -21,7 +24,7 @@ from sympy.calculus.util import function_range
 
 from derivations import numeric, points
 from derivations.core import Hypothesis, Step, oriented
-from derivations.facts import Context, integration_symbols, with_sign_facts
+from derivations.facts import Context, freeze_interchanges, integration_symbols, subs_free, with_sign_facts
 from derivations.tactics import TACTICS
 
 
@@ -50,15 +53,20 @@ def is_zero(expr: sp.Basic) -> bool:
 
 
 def _run_tactics(
-    diff: sp.Basic, step: Step, ctx: Context, relation: str, trail: list[sp.Basic]
+    diff: sp.Basic, step: Step, ctx: Context, relation: str, trail: list[sp.Basic], back: dict
 ) -> tuple[bool, sp.Basic, list[str]]:
-    """Apply the step's tactics in order, each form reached appended to ``trail``."""
+    """Apply the step's tactics in order, each form reached appended to ``trail``; an equality closes as
+    soon as lhs - rhs is 0 (before any tactic too). The sign facts are applied again after each tactic,
+    to what it exposed (a term peeled off a sum), their Dummies added to ``back``."""
     tactics = list(step.tactics)
     if ctx.of_kind("equality") and "hypotheses" not in tactics:
         tactics.insert(0, "hypotheses")
     done: list[str] = []
+    if relation == "==" and is_zero(diff):
+        return True, diff, done
     for name in tactics:
-        diff = TACTICS[name](diff, ctx)
+        diff, exposed = with_sign_facts(TACTICS[name](diff, ctx), ctx, back)
+        back.update(exposed)
         trail.append(diff)
         done.append(name)
         if relation == "==" and is_zero(diff):
@@ -115,8 +123,12 @@ def symbolic(step: Step, ctx: Context, trail: list[sp.Basic] | None = None) -> t
         value = lhs.doit() if hasattr(lhs, "doit") else lhs
         return bool(value == rhs), "sympy: set equality", f"lhs evaluates to {sp.sstr(value)[:200]}"
     diff, back = with_sign_facts(lhs - rhs, ctx)
+    diff, frozen = freeze_interchanges(diff)
+    if frozen:  # a stated interchange (an equality hypothesis about the same derivative) may still apply
+        ctx = _frozen_context(ctx, frozen)
+        back = {**back, **frozen}
     reached: list[sp.Basic] = []
-    closed, diff, done = _run_tactics(diff, step, ctx, relation, reached)
+    closed, diff, done = _run_tactics(diff, step, ctx, relation, reached, back)
     if trail is not None:
         trail.extend(e.xreplace(back) if back else e for e in reached)
     method = "sympy: " + (" > ".join(done) if done else "none")
@@ -130,6 +142,18 @@ def symbolic(step: Step, ctx: Context, trail: list[sp.Basic] | None = None) -> t
         ok, how = _function_range(shown, step, ctx, relation)
         return ok, method + " > function_range", how
     return False, method, f"sign of {sp.sstr(shown)[:200]} not decided"
+
+
+def _frozen_context(ctx: Context, frozen: dict[sp.Dummy, sp.Basic]) -> Context:
+    """``ctx`` with its equality facts about the frozen derivatives written with their Dummies."""
+    to_dummy = {d: dummy for dummy, d in frozen.items()}
+    facts = [
+        Hypothesis(h.name, sp.Eq(h.fact.lhs.xreplace(to_dummy), h.fact.rhs, evaluate=False))
+        if h.kind == "equality"
+        else h
+        for h in ctx.hypotheses
+    ]
+    return dataclasses.replace(ctx, hypotheses=tuple(facts))
 
 
 def _normal(expr: sp.Basic) -> sp.Basic:
@@ -146,7 +170,7 @@ def singularities(step: Step, ctx: Context, trail: list[sp.Basic]) -> str | None
     for point in points.singular_points(sp.Tuple(diff, *trail), inside):
         if not points.satisfies(point, ctx.hypotheses):
             continue
-        at = dataclasses.replace(step, lhs=step.lhs.subs(point), rhs=step.rhs.subs(point))
+        at = dataclasses.replace(step, lhs=subs_free(step.lhs, point), rhs=subs_free(step.rhs, point))
         reached: list[sp.Basic] = []
         closed, _, how = symbolic(at, ctx, reached)
         if not closed and reached:  # the step's tactics were chosen for the general case: normalise more
