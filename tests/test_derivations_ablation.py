@@ -84,10 +84,9 @@ def test_refuted_slides_name_their_counterexample() -> None:
     assert "counterexample" in prior.conclusions[0].detail
 
 
-@pytest.mark.xfail(reason="kernel: the counterexample search substitutes into a Limit's bound variable")
 def test_peaky_slide_is_refuted_with_sigma_itself_bound_by_the_limit() -> None:
     # lim_{sigma -> 0+} KL(N(0, sigma²) || N(0, 1)) <= KL(mu, sigma) is false (the limit is +oo) whatever
-    # letter the limit binds; the claim binds sigma' only because of this.
+    # letter the limit binds: a counterexample point must not be substituted into the bound sigma.
     kl = ablation.KL_ONLY
     claimed = Conclusion(sp.Limit(kl.subs(mu, 0), sigma, 0, "+"), kl, "<=", holds=False, name="peaky")
     assert check(Claim("planted-peaky", "planted", (claimed,), ())).status == "refuted"

@@ -223,9 +223,6 @@ def test_the_mu_hypothesis_does_not_prove_the_sigma_gradient() -> None:
     assert check(claim).status == "failed"
 
 
-@pytest.mark.xfail(
-    reason="kernel: SymPy's Derivative(Integral).doit applies Leibniz's rule with no hypothesis"
-)
 def test_differentiating_under_the_integral_needs_the_displayed_hypothesis() -> None:
     bare = dataclasses.replace(step(RG, "sigma-gradient"), hypotheses=())
     assert check_step(bare, {}).status == "failed"
