@@ -41,7 +41,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff (lint and format check) and mypy on derivations/, impl/ and experiments/."""
+    """ruff (lint and format check) and mypy on derivations/, impl/, experiments/ and report/."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
@@ -63,7 +63,7 @@ def report(session: nox.Session) -> None:
     ledger = ("python", "-m", "derivations", "--json", "build/ledger.json", "--report", "build/report")
     session.run(*ledger, *session.posargs)
     if not session.posargs:  # the committed REPORT.md always shows the whole ledger
-        session.run("python", "-m", "derivations.report", "build/ledger.json", "--markdown", "REPORT.md")
+        session.run("python", "-m", "report", "build/ledger.json", "--markdown", "REPORT.md")
 
 
 # glibc keeps freed memory mapped and reuses it, instead of returning every large block to the kernel and

@@ -18,25 +18,23 @@ A claim's status comes from its conclusions' chains (see ``chains.py``).
 from __future__ import annotations
 
 import dataclasses
-import random
 import signal
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-import mpmath
 import sympy as sp
 from sympy.calculus.util import function_range
 
-from derivations import numeric
-from derivations.core import Claim, Hypothesis, Status, Step
+from derivations import numeric, points
+from derivations.core import Claim, Hypothesis, Status, Step, oriented
 from derivations.tactics import TACTICS, Context, canonical, with_sign_facts
 
 if TYPE_CHECKING:
     from derivations.chains import ClaimResult
 
-_FLIP = {"<=": ">=", "<": ">"}
+RELATIONS = ("==", ">=", ">", "<=", "<")
 
 
 class StepTimeout(Exception):
@@ -70,13 +68,6 @@ class StepResult:
     seconds: float
 
 
-def oriented(step: Step) -> tuple[sp.Basic, sp.Basic, str]:
-    """(lhs, rhs, relation) with "<=" and "<" turned around into ">=" and ">"."""
-    if step.relation in _FLIP:
-        return step.rhs, step.lhs, _FLIP[step.relation]
-    return step.lhs, step.rhs, step.relation
-
-
 def _is_zero(expr: sp.Basic) -> bool:
     return bool(expr == 0 or (isinstance(expr, sp.Expr) and expr.is_zero is True))
 
@@ -101,10 +92,44 @@ def _range_bound_ok(rng: sp.Set, relation: str) -> bool:
     return ok is sp.true or ok is True
 
 
+def _domain_problem(step: Step, ctx: Context) -> str | None:
+    """Why the step's ``domain`` is not implied by what it displays (None if it is): a step proved on an
+    interval holds on it only, so the interval must contain every value its variable may take."""
+    if step.domain is None:
+        return None
+    var, interval = step.domain
+    if not isinstance(var, sp.Symbol) or not isinstance(interval, sp.Set):
+        return f"domain must be (symbol, set), not {step.domain}"
+    allowed = points.domains([var], ctx.hypotheses)[var]
+    if allowed.is_subset(interval) is not True:
+        return (f"domain {var} in {interval} is not implied by {var}'s assumptions and the step's hypotheses "
+                f"({var} may be anywhere in {allowed}): state it as a hypothesis")  # fmt: skip
+    return None
+
+
+def _function_range(shown: sp.Basic, step: Step, ctx: Context, relation: str) -> tuple[bool, str]:
+    """The range of lhs - rhs over the step's interval, when its variable is the only free symbol; the
+    bound is confirmed at the special and critical points (SymPy's range is trusted, not blindly)."""
+    assert step.domain is not None
+    var, interval = step.domain
+    others = shown.free_symbols - {var}
+    if others:
+        return False, f"function_range needs {var} as the only free symbol; also free: {others}"
+    rng = function_range(shown, var, interval)
+    if not _range_bound_ok(rng, relation):
+        return False, f"range of lhs - rhs over {var} in {interval} is {rng}: not {relation} 0"
+    confirmed, detail = numeric.numeric_check(step, ctx, sampled=2)
+    if confirmed is not True:
+        return False, f"function_range gave {rng}, but the points disagree: {detail}"
+    return True, f"range of lhs - rhs over {var} in {interval}: {rng}"
+
+
 def _symbolic(step: Step, ctx: Context) -> tuple[bool, str, str]:
     """Apply the step's tactics to lhs - rhs; return (closed?, method, detail)."""
     lhs, rhs, relation = oriented(step)
     if isinstance(lhs, sp.Set) or isinstance(rhs, sp.Set):
+        if relation != "==":
+            return False, "sets", f"sets are compared with ==, not {relation}"
         value = lhs.doit() if hasattr(lhs, "doit") else lhs
         return bool(value == rhs), "sympy: set equality", f"lhs evaluates to {sp.sstr(value)[:200]}"
     diff, back = with_sign_facts(lhs - rhs, ctx)
@@ -117,92 +142,37 @@ def _symbolic(step: Step, ctx: Context) -> tuple[bool, str, str]:
         word = "positive" if relation == ">" else "nonnegative"
         return True, method + " > sign query", f"lhs - rhs = {sp.sstr(shown)[:120]} is {word}"
     if step.domain is not None:
-        var, interval = step.domain
-        others = shown.free_symbols - {var}
-        if others:
-            return False, method, f"function_range needs {var} as the only free symbol; also free: {others}"
-        rng = function_range(shown, var, interval)
-        if _range_bound_ok(rng, relation):
-            return True, method + " > function_range", f"range of lhs - rhs over {var} in {interval}: {rng}"
+        ok, how = _function_range(shown, step, ctx, relation)
+        return ok, method + " > function_range", how
     return False, method, f"sign of {sp.sstr(shown)[:200]} not decided"
 
 
 def _singularities(step: Step, ctx: Context) -> str | None:
-    """Re-check an evaluated integral where its closed form is undefined; None if every such point holds."""
-    if not step.lhs.has(sp.Integral) and not step.rhs.has(sp.Integral):
-        return None
-    evaluated = (step.lhs - step.rhs).doit()
-    points: list[dict[sp.Symbol, sp.Basic]] = []
-    for power in evaluated.atoms(sp.Pow):
-        if not (power.exp.is_negative and power.base.free_symbols):
+    """Re-check an equality where a side, or the closed form SymPy evaluated, is undefined (a denominator
+    vanishes: b = 0 in (eᵇ - 1)/b); None if every such point inside the hypotheses holds."""
+    diff = step.lhs - step.rhs
+    evaluated = diff.doit() if diff.has(sp.Integral, sp.Sum, sp.Derivative, sp.Subs, sp.Limit) else diff
+    symbols = sorted(diff.free_symbols, key=str)
+    inside = numeric.where(step, symbols, ctx)
+    found = points.singular_points(diff, inside) + points.singular_points(evaluated, inside)
+    for point in [p for i, p in enumerate(found) if p not in found[:i]][:4]:
+        if not points.satisfies(point, ctx.hypotheses):
             continue
-        for sym in sorted(power.base.free_symbols, key=str):
-            if not isinstance(sym, sp.Symbol) or sym.is_positive or sym.is_nonzero:
-                continue
-            for root in sp.solve(power.base, sym):
-                point = {sym: root}
-                if root.is_real is not False and point not in points:
-                    points.append(point)
-    for point in points[:4]:
         at = dataclasses.replace(step, lhs=step.lhs.subs(point), rhs=step.rhs.subs(point))
         closed, _, how = _symbolic(at, ctx)
         if not closed:
             where = ", ".join(f"{k} = {v}" for k, v in point.items())
-            return f"at {where}, where the evaluated closed form is undefined, the step is not shown: {how}"
+            return (
+                f"at {where}, where a side or its evaluated closed form is undefined, it is not shown: {how}"
+            )
     return None
 
 
-def _where(step: Step, symbols: list[sp.Symbol], ctx: Context) -> dict[sp.Symbol, sp.Set]:
-    """Each symbol's set: assumptions, domain hypotheses, and the step's own ``domain`` interval."""
-    where = numeric.domains(symbols, ctx.hypotheses)
-    if step.domain is not None and step.domain[0] in where:
-        where[step.domain[0]] = where[step.domain[0]].intersect(step.domain[1])
-    return where
-
-
-def _numeric(step: Step, ctx: Context) -> tuple[bool | None, str]:
-    """(True, detail) if no violation at 50 digits; (False, detail) at the first; (None, detail) if unevaluable."""
-    lhs, rhs, relation = oriented(step)
-    symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
-    where = _where(step, symbols, ctx)
-    rng = random.Random(f"{step.name}:{sp.srepr(lhs)}")
-    points = list(numeric.exact_points(symbols, where)) if relation != "==" else []
-    if relation != "==" and len(symbols) == 1:
-        (sym,) = symbols
-        points += [{sym: c} for c in numeric.critical_points(lhs - rhs, sym, where[sym])]
-        points += [{sym: v} for v in numeric.special_values(sym, where[sym])]
-    points += [numeric.random_point(symbols, where, rng) for _ in range(numeric.NUMERIC_POINTS if symbols else 1)]
-    worst, tol = mpmath.mpf(0), mpmath.mpf(10) ** -numeric.NUMERIC_TOL_DIGITS
-    with mpmath.workdps(numeric.NUMERIC_DPS):
-        for point in points:
-            if not numeric.satisfies(point, ctx.hypotheses):
-                continue
-            at = ", ".join(f"{k}={sp.N(v, 6)}" for k, v in point.items()) or "(no free symbols)"
-            try:
-                left, right = numeric.evaluate(lhs, point), numeric.evaluate(rhs, point)
-            except (TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
-                return None, f"could not evaluate numerically at {at}: {exc}"
-            gap, scale = left - right, max(mpmath.mpf(1), abs(left), abs(right))
-            worst = max(worst, abs(gap) / scale)
-            if numeric.violates(gap / scale, relation, tol):
-                return False, f"at {at}: lhs - rhs = {mpmath.nstr(gap, 6)} ({numeric.NUMERIC_DPS} digits)"
-    return True, f"{len(points)} point(s) inside the hypotheses, max relative gap {mpmath.nstr(worst, 3)}"
-
-
-def _exact_counterexample(step: Step, ctx: Context) -> str | None:
-    """A rational point inside the hypotheses where lhs - rhs is exactly a number breaking the relation."""
-    lhs, rhs, relation = oriented(step)
-    if isinstance(lhs, sp.Set):
-        return None
-    symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
-    for point in numeric.exact_points(symbols, _where(step, symbols, ctx)):
-        if not numeric.satisfies(point, ctx.hypotheses):
-            continue
-        gap = sp.simplify((lhs - rhs).subs(point).doit())
-        if gap.is_number and gap.is_extended_real and numeric.violates(gap, relation):
-            at = ", ".join(f"{k}={v}" for k, v in point.items()) or "(no free symbols)"
-            return f"exact counterexample at {at}: lhs - rhs = {sp.sstr(gap)} (= {sp.N(gap, 6)})"
-    return None
+def _sets_differ(step: Step) -> bool:
+    """True when an element of one side is known to lie outside the other (a set refutation's witness)."""
+    lhs = step.lhs.doit() if hasattr(step.lhs, "doit") else step.lhs
+    rhs = step.rhs.doit() if hasattr(step.rhs, "doit") else step.rhs
+    return any(sp.Complement(a, b).is_empty is False for a, b in ((lhs, rhs), (rhs, lhs)))
 
 
 def context(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None,
@@ -241,23 +211,32 @@ def check_step(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None,
 
 
 def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step, ...], result) -> StepResult:  # type: ignore[no-untyped-def]
+    if step.relation not in RELATIONS:
+        return result("failed", "relation", f"relation {step.relation!r} is none of {RELATIONS}")
     missing = [n for n in step.hypotheses if n not in hypotheses]
     if missing:
         return result("failed", "hypotheses", f"uses hypotheses the claim does not display: {missing}")
     for assumption in step.assumptions:
         if sp.ask(assumption) is not True:
-            return result("failed", "assumptions", f"stated assumption {assumption} is not carried by the symbols")
+            return result(
+                "failed", "assumptions", f"stated assumption {assumption} is not carried by the symbols"
+            )
     same = canonical(step.lhs) == canonical(step.rhs)
     if step.definition:
         if same:
             return result("definition", "definition", "both sides are the same expression when built")
-        return result("failed", "definition", "declared a definition, but the sides differ: state it as a step")
+        return result(
+            "failed", "definition", "declared a definition, but the sides differ: state it as a step"
+        )
     if same and step.relation in ("==", ">=", "<="):
         return result("failed", "by construction", "both sides are the same expression when built: "
                       "declare it a definition, or state it so that the checker does the work")  # fmt: skip
     if step.by != "tactics":
         return result("failed", step.by, f"rule {step.by!r} needs the claim's lemmas (check_claim)")
     ctx = context(step, hypotheses, lemmas)
+    problem = _domain_problem(step, ctx)
+    if problem is not None:
+        return result("failed", "domain", problem)
     try:
         with time_limit(step.timeout):
             closed, method, how = _symbolic(step, ctx)
@@ -274,14 +253,16 @@ def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step,
     if not step.holds:
         try:
             with time_limit(step.timeout):
-                exact = _exact_counterexample(step, ctx)
+                exact = numeric.exact_counterexample(step, ctx)
         except StepTimeout:
             exact = None
         if exact is not None:
             return result("refuted", "sympy: exact counterexample", exact)
-    if isinstance(step.lhs, sp.Set):
-        return result("refuted" if not step.holds else "failed", method, how)
-    ok, detail = _numeric(step, ctx)
+    if isinstance(step.lhs, sp.Set) or isinstance(step.rhs, sp.Set):
+        if not step.holds and step.relation == "==" and _sets_differ(step):
+            return result("refuted", "sympy: set difference", f"{how}; an element lies in one set only")
+        return result("failed", method, how)
+    ok, detail = numeric.numeric_check(step, ctx, strict=not step.holds)
     digits = f"mpmath: {numeric.NUMERIC_DPS}-digit"
     if ok is None:
         return result("failed", f"{digits} check", f"{how}; {detail}")

@@ -80,6 +80,14 @@ class Hypothesis:
         raise TypeError(f"hypothesis {self.name!r}: fact must be a relation, Contains or integrable(...)")
 
 
+def _integers_as_sympy(record: object) -> None:
+    """A side written as a Python int (``rhs=0``) becomes ``sp.Integer``, so the checker sees SymPy only."""
+    for side in ("lhs", "rhs"):
+        value = getattr(record, side)
+        if isinstance(value, int) and not isinstance(value, bool):
+            object.__setattr__(record, side, sp.Integer(value))
+
+
 @dataclasses.dataclass(frozen=True)
 class Step:
     """One statement ``lhs <relation> rhs`` and how it is justified.
@@ -126,6 +134,9 @@ class Step:
     holds: bool = True
     timeout: float = 30.0
 
+    def __post_init__(self) -> None:
+        _integers_as_sympy(self)
+
     def with_rhs(self, rhs: sp.Basic) -> Step:
         """The same step with another right side: how tests plant a wrong version."""
         return dataclasses.replace(self, rhs=rhs)
@@ -145,6 +156,9 @@ class Conclusion:
     chain: tuple[str, ...] = ()
     holds: bool = True
     name: str = ""
+
+    def __post_init__(self) -> None:
+        _integers_as_sympy(self)
 
     def as_relational(self) -> sp.Basic:
         """The conclusion as an unevaluated SymPy relation (what the ledger displays)."""
@@ -206,6 +220,16 @@ class Claim:
     def refutes(self) -> bool:
         """True when the claim states something false on purpose, to show it false."""
         return any(not c.holds for c in self.conclusions)
+
+
+_FLIP: dict[str, Relation] = {"<=": ">=", "<": ">"}
+
+
+def oriented(step: Step | Conclusion) -> tuple[sp.Basic, sp.Basic, str]:
+    """(lhs, rhs, relation) with "<=" and "<" turned around into ">=" and ">"."""
+    if step.relation in _FLIP:
+        return step.rhs, step.lhs, _FLIP[step.relation]
+    return step.lhs, step.rhs, step.relation
 
 
 # -- helper provenance: a helper that returns a closed form proved by a claim says so ------------------------

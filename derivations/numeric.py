@@ -1,122 +1,37 @@
-"""Points inside the hypotheses: the 50-digit check that stands in for a proof, and counterexamples.
+"""The 50-digit check that stands in for a proof, and the search for counterexamples.
 
-Both respect what the claim displays: a symbol's SymPy assumptions (σ > 0), its domain hypothesis
-(x ∈ [0, 1]) and its sign hypotheses; a point that breaks any of them is never used. An inequality is
-also tried where counterexamples hide: 0, ±1, the ends of stated intervals and the critical points of
-lhs - rhs that SymPy finds, so "eʳ - 1 - r > 0 for real r" meets r = 0.
+``numeric_check`` evaluates lhs - rhs at points inside the hypotheses (``points``): for an inequality the
+exact special and critical points first, for an equality the points where a side is undefined first, then
+random points. A point where the statement cannot be evaluated is a failure, not a skipped point; a check
+that found no point inside the hypotheses checked nothing and says so. ``exact_counterexample`` looks for a
+rational point inside every hypothesis (strictly: hypotheses that mention the point must hold there) at
+which lhs - rhs is a number that breaks the relation.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 
 import mpmath
 import sympy as sp
 
-from derivations.core import Hypothesis
+from derivations import points
+from derivations.core import Step, oriented
+from derivations.points import NUMERIC_DPS
+from derivations.tactics import Context
 
-NUMERIC_DPS = 50
 NUMERIC_POINTS = 12
+#: A numeric check must evaluate the statement at this many points inside the hypotheses to count.
+NUMERIC_MIN_POINTS = 3
 NUMERIC_TOL_DIGITS = 35
-_EXACT_POSITIVE = (sp.Rational(3, 2), sp.Rational(2, 5), sp.Integer(3))
-_EXACT_REAL = (sp.Rational(7, 10), sp.Rational(-4, 3), sp.Integer(2))
 
 
-def domains(symbols: list[sp.Symbol], hypotheses: tuple[Hypothesis, ...]) -> dict[sp.Symbol, sp.Set]:
-    """The set each symbol ranges over: its assumptions, narrowed by any domain hypothesis."""
-    out: dict[sp.Symbol, sp.Set] = {}
-    for sym in symbols:
-        if sym.is_integer:
-            base: sp.Set = sp.Naturals if sym.is_positive else sp.Naturals0 if sym.is_nonnegative else sp.Integers
-        elif sym.is_positive:
-            base = sp.Interval.open(0, sp.oo)
-        elif sym.is_negative:
-            base = sp.Interval.open(-sp.oo, 0)
-        elif sym.is_nonnegative:
-            base = sp.Interval(0, sp.oo)
-        else:
-            base = sp.Reals
-        if sym.is_nonzero and not sym.is_integer:
-            base = base - sp.FiniteSet(0)
-        out[sym] = base
-    for h in hypotheses:
-        if h.kind == "domain" and h.fact.args[0] in out:
-            out[h.fact.args[0]] = out[h.fact.args[0]].intersect(h.fact.args[1])
-    return out
-
-
-def satisfies(point: dict[sp.Symbol, sp.Basic], hypotheses: tuple[Hypothesis, ...]) -> bool:
-    """True unless the point is known to break a sign or domain hypothesis."""
-    for h in hypotheses:
-        if h.kind not in ("sign", "domain"):
-            continue
-        try:
-            value = h.fact.subs(point)
-        except (TypeError, ValueError):
-            return False
-        if value is sp.false or value is False:
-            return False
-    return True
-
-
-def special_values(sym: sp.Symbol, where: sp.Set) -> list[sp.Basic]:
-    """0, ±1 and the finite ends of ``where``, those inside it (exact)."""
-    ends: list[sp.Basic] = []
-    if isinstance(where, sp.Interval):
-        ends = [e for e in (where.inf, where.sup) if e.is_finite]
-    return [v for v in (sp.Integer(0), sp.Integer(1), sp.Integer(-1), *ends) if where.contains(v) is sp.true]
-
-
-def exact_points(symbols: list[sp.Symbol], where: dict[sp.Symbol, sp.Set]) -> Iterator[dict]:
-    """A few rational points inside the domains, special values first."""
-    for i in range(3):
-        point = {}
-        for sym in symbols:
-            choices = [
-                *special_values(sym, where[sym]),
-                *(range(2, 6) if sym.is_integer else _EXACT_POSITIVE if sym.is_positive else _EXACT_REAL),
-                sp.Rational(1, 3),
-                sp.Rational(1, 2),
-            ]
-            inside = [sp.Integer(c) if isinstance(c, int) else c for c in choices]
-            inside = [c for c in inside if where[sym].contains(c) is sp.true]
-            if not inside:
-                break
-            point[sym] = inside[(i * (1 + len(point))) % len(inside)]
-        else:
-            yield point
-
-
-def random_point(symbols: list[sp.Symbol], where: dict[sp.Symbol, sp.Set], rng: random.Random) -> dict:
-    """A random point inside the domains (bounded intervals sampled uniformly, others in 0.2..2.5)."""
-    point = {}
-    for sym in symbols:
-        dom = where[sym]
-        if sym.is_integer:
-            point[sym] = sp.Integer(rng.randint(1, 4))
-            continue
-        if isinstance(dom, sp.Interval) and dom.inf.is_finite and dom.sup.is_finite:
-            value = rng.uniform(float(dom.inf), float(dom.sup))
-        elif isinstance(dom, sp.Interval) and dom.inf.is_finite:
-            value = float(dom.inf) + rng.uniform(0.2, 2.5)
-        elif isinstance(dom, sp.Interval) and dom.sup.is_finite:
-            value = float(dom.sup) - rng.uniform(0.2, 2.5)
-        else:
-            value = rng.choice((-1, 1)) * rng.uniform(0.2, 2.0)
-        point[sym] = sp.Float(value, NUMERIC_DPS)
-    return point
-
-
-def critical_points(gap: sp.Expr, sym: sp.Symbol, where: sp.Set) -> list[sp.Basic]:
-    """Real stationary points of ``gap`` in ``sym`` inside ``where`` (one free symbol only)."""
-    if gap.free_symbols != {sym}:
-        return []
-    try:
-        found = sp.solve(sp.diff(gap, sym), sym)
-    except (NotImplementedError, TypeError, ValueError):
-        return []
-    return [c for c in found if c.is_real and where.contains(c) is sp.true]
+def where(step: Step, symbols: list[sp.Symbol], ctx: Context) -> dict[sp.Symbol, sp.Set]:
+    """Each symbol's set: assumptions, domain hypotheses and bounds, and the step's own ``domain``."""
+    found = points.domains(symbols, ctx.hypotheses)
+    if step.domain is not None and step.domain[0] in found:
+        found[step.domain[0]] = found[step.domain[0]].intersect(step.domain[1])
+    return found
 
 
 def evaluate(expr: sp.Basic, subs: dict) -> mpmath.mpf:
@@ -130,5 +45,68 @@ def evaluate(expr: sp.Basic, subs: dict) -> mpmath.mpf:
 def violates(gap: object, relation: str, tol: object = 0) -> bool:
     """True when ``lhs - rhs = gap`` contradicts ``lhs <relation> rhs`` (beyond ``tol``)."""
     if relation == "==":
-        return bool(abs(gap) > tol)  # type: ignore[arg-type, operator]
+        return bool(abs(gap) > tol)  # type: ignore[call-overload, operator]
     return bool(gap < -tol) if relation == ">=" else bool(gap <= tol)  # type: ignore[operator]
+
+
+def _candidates(step: Step, ctx: Context, sampled: int) -> list[dict]:
+    lhs, rhs, relation = oriented(step)
+    symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
+    inside = where(step, symbols, ctx)
+    rng = random.Random(f"{step.name}:{sp.srepr(lhs)}")
+    found: list[dict] = []
+    if relation != "==":
+        found += list(points.exact_points(symbols, inside))
+        if len(symbols) == 1:
+            (sym,) = symbols
+            found += [{sym: c} for c in points.critical_points(lhs - rhs, sym, inside[sym])]
+            found += [{sym: v} for v in points.special_values(sym, inside[sym])]
+    else:
+        found += points.singular_points(lhs - rhs, inside)
+    found += [points.random_point(symbols, inside, rng) for _ in range(sampled if symbols else 1)]
+    return found
+
+
+def numeric_check(
+    step: Step, ctx: Context, strict: bool = False, sampled: int = NUMERIC_POINTS
+) -> tuple[bool | None, str]:
+    """(True, detail): no violation at 50 digits; (False, detail): the first violation; (None, detail):
+    not evaluable at a point inside the hypotheses, or too few points inside them to say anything.
+    ``strict`` (for a refutation): only points known to satisfy every hypothesis that mentions them;
+    ``sampled``: how many random points follow the special ones."""
+    lhs, rhs, relation = oriented(step)
+    worst, tol = mpmath.mpf(0), mpmath.mpf(10) ** -NUMERIC_TOL_DIGITS
+    tried, needed = 0, 1 if not (lhs.free_symbols | rhs.free_symbols) else NUMERIC_MIN_POINTS
+    with mpmath.workdps(NUMERIC_DPS):
+        for point in _candidates(step, ctx, sampled):
+            if not points.satisfies(point, ctx.hypotheses, strict):
+                continue
+            at = ", ".join(f"{k}={sp.N(v, 6)}" for k, v in point.items()) or "(no free symbols)"
+            try:
+                left, right = evaluate(lhs, point), evaluate(rhs, point)
+            except (TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
+                return None, f"could not evaluate numerically at {at}: {exc}"
+            tried += 1
+            gap, scale = left - right, max(mpmath.mpf(1), abs(left), abs(right))
+            worst = max(worst, abs(gap) / scale)
+            if violates(gap / scale, relation, tol):
+                return False, f"at {at}: lhs - rhs = {mpmath.nstr(gap, 6)} ({NUMERIC_DPS} digits)"
+    if tried < needed:
+        return None, f"only {tried} point(s) found inside the hypotheses: nothing was checked"
+    return True, f"{tried} point(s) inside the hypotheses, max relative gap {mpmath.nstr(worst, 3)}"
+
+
+def exact_counterexample(step: Step, ctx: Context) -> str | None:
+    """A rational point inside every hypothesis where lhs - rhs is exactly a number breaking the relation."""
+    lhs, rhs, relation = oriented(step)
+    if isinstance(lhs, sp.Set):
+        return None
+    symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
+    for point in points.exact_points(symbols, where(step, symbols, ctx)):
+        if not points.satisfies(point, ctx.hypotheses, strict=True):
+            continue
+        gap = sp.simplify((lhs - rhs).subs(point).doit())
+        if gap.is_number and gap.is_extended_real and violates(gap, relation):
+            at = ", ".join(f"{k}={v}" for k, v in point.items()) or "(no free symbols)"
+            return f"exact counterexample at {at}: lhs - rhs = {sp.sstr(gap)} (= {sp.N(gap, 6)})"
+    return None

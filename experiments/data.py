@@ -8,6 +8,7 @@ scikit-learn.
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -43,10 +44,15 @@ def load_npz_images(path: str | Path, seed: int = 0) -> Images:
     Accepted keys: ``x`` (and optionally ``y``), split here with ``seed``; or ``x_train`` and ``x_test`` (and
     optionally ``y_train``, ``y_test``), the split kept as given (the layout of Keras' ``mnist.npz``).
     Images are (N, H, W) or (N, D); uint8 is divided by 255, floats must already lie in [0, 1].
-    Raises ValueError naming the key and what was expected.
+    Raises ValueError naming the key and what was expected, or that the file is not an .npz archive
+    (OSError if it cannot be read).
     """
+    if not zipfile.is_zipfile(path):  # np.load would take any other file for a pickle, or a lone .npy
+        raise ValueError(f"{path} is not an .npz archive (numpy.savez writes one)")
     with np.load(Path(path), allow_pickle=False) as archive:
         arrays = {key: archive[key] for key in archive.files}
+    if not all(isinstance(a, np.ndarray) for a in arrays.values()):  # NpzFile returns non-.npy members raw
+        raise ValueError(f"{path} is not an .npz archive: it holds files that are not numpy arrays")
     if "x" in arrays:
         x, image_shape = _to_unit_interval(arrays["x"], "x")
         y = _labels(arrays.get("y"), len(x), "y")

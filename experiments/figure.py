@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -63,9 +63,9 @@ def draw(
     posteriors: Mapping[str, tuple[np.ndarray, np.ndarray]],
     labels: np.ndarray,
     metrics: Mapping[str, Mapping[str, Any]],
-    path: str | Path,
+    path: str | Path | BinaryIO,
 ) -> str:
-    """Save the figure as PNG at ``path`` and return its caption.
+    """Save the figure as PNG at ``path`` (a file name or a binary file object) and return its caption.
 
     posteriors: objective -> (mu, logvar), each (N, 2), in panel order. labels: (N,) digit class, -1 if none.
     """
@@ -105,6 +105,6 @@ def draw(
     bottom = (0.45 + 0.16 * len(lines)) / fig.get_figheight()  # the caption and the x labels
     fig.text(0.01, 0.01, "\n".join(lines), fontsize=8.5, va="bottom")
     fig.tight_layout(rect=(0, bottom, 1, 1 - 0.65 / fig.get_figheight()))
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, format="png")
     plt.close(fig)
     return text

@@ -18,6 +18,7 @@ import sys
 import numpy as np
 import torch
 from torch import Tensor
+from tqdm import tqdm
 
 from impl import VAE, VAEConfig, bernoulli_nll, gaussian_kl, neg_elbo, reparameterize
 
@@ -58,32 +59,28 @@ def objective_loss(objective: str, model: VAE, x: Tensor, generator: torch.Gener
 def train(
     objective: str, x_train: np.ndarray, model_config: VAEConfig, config: TrainConfig, progress: bool = True
 ) -> VAE:
-    """A VAE trained on x_train (N, D) in [0, 1] under ``objective``; a progress bar on stderr if asked."""
+    """A VAE trained on x_train (N, D) in [0, 1] under ``objective``; a tqdm bar on stderr if ``progress``."""
     check_objective(objective)
     torch.manual_seed(config.seed)  # the initial weights: identical for the three objectives
     model = VAE(model_config)
     generator = torch.Generator().manual_seed(config.seed)  # batches and eps
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
     data = torch.from_numpy(x_train)
-    for step in range(1, config.steps + 1):
+    steps = tqdm(
+        range(1, config.steps + 1),
+        desc=f"{objective:>20}",
+        unit="step",
+        file=sys.stderr,
+        disable=not progress,
+        dynamic_ncols=True,
+    )
+    for step in steps:
         index = torch.randint(len(data), (config.batch_size,), generator=generator)
         loss = objective_loss(objective, model, data[index], generator)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         optimiser.step()
         if progress and (step % 100 == 0 or step == config.steps):
-            _bar(objective, step, config.steps, loss.item())
+            steps.set_postfix_str(f"loss {loss.item():8.3f} nats", refresh=False)
     model.eval()
     return model
-
-
-def _bar(label: str, step: int, steps: int, loss: float, width: int = 30) -> None:
-    """One line on stderr, redrawn in place: label, bar, step count, current loss."""
-    filled = width * step // steps
-    end = "\n" if step == steps else ""
-    print(
-        f"\r{label:>20} [{'#' * filled}{'.' * (width - filled)}] {step}/{steps}  loss {loss:8.3f} nats",
-        end=end,
-        file=sys.stderr,
-        flush=True,
-    )

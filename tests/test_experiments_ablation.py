@@ -27,6 +27,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
     directory = tmp_path_factory.mktemp("ablation")
     status = ablation.main(["--quick", "--no-progress", "--json", str(directory / "quick.json")])
     assert status == 0
+    assert sorted(p.name for p in directory.iterdir()) == ["quick.json", "quick.png"], "no temporary file"
     return json.loads((directory / "quick.json").read_text()), directory / "quick.png"
 
 
@@ -136,6 +137,15 @@ def test_same_seed_gives_the_same_metrics_and_another_seed_others() -> None:
     first = short_run(0)
     assert short_run(0) == first
     assert short_run(1) != first
+
+
+def test_progress_is_a_tqdm_bar_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    x = load_digits_images(seed=0).x_train
+    train("both", x, VAEConfig(x_dim=64, hidden_dim=8, z_dim=2), TrainConfig(steps=100), progress=True)
+    err = capsys.readouterr().err
+    assert "both: 100%" in err
+    assert "100/100" in err
+    assert "loss" in err
 
 
 def test_unknown_objective_is_a_value_error_naming_the_choices() -> None:

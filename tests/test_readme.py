@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -15,3 +16,15 @@ def test_readme_python_example_runs() -> None:
         namespace: dict[str, object] = {}
         exec(compile(block, "README.md", "exec"), namespace)  # our own committed file, not user input
         assert namespace["loss"].shape == ()  # type: ignore[attr-defined]
+
+
+def test_every_nox_session_has_a_row_in_the_readme() -> None:
+    noxfile = ast.parse((README.parent / "noxfile.py").read_text())
+    sessions = [
+        f.name
+        for f in noxfile.body
+        if isinstance(f, ast.FunctionDef) and any("session" in ast.unparse(d) for d in f.decorator_list)
+    ]
+    assert "verify" in sessions
+    rows = README.read_text()
+    assert [s for s in sessions if f"| `nox -s {s}`" not in rows] == []

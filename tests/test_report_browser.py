@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_report import PNG_SIGNATURE, ledger_document, project_root
+from test_report import PNG_SIGNATURE, example, project_root
 
-from derivations import report
+import report
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 pytestmark = [
@@ -40,6 +40,7 @@ addEventListener("load", () => {
     images_loaded: images.filter(i => i.complete && i.naturalWidth > 0).length,
     latex_left: document.body.innerText.match(/\$|\\[A-Za-z(\[]+/g) || [],
     claim_ids: [...document.querySelectorAll("article.claim")].map(a => a.id),
+    graph_nodes: [...document.querySelectorAll("#graph svg rect.node")].filter(r => r.getBBox().width).length,
     first_claim_color: getComputedStyle(document.querySelector("article.claim > h3")).color,
     remote: performance.getEntriesByType("resource").map(e => e.name).filter(n => !n.startsWith("file:")),
   };
@@ -74,7 +75,7 @@ def chromium(profile: Path, *args: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
     tmp = tmp_path_factory.mktemp("report")
-    document = ledger_document()
+    document = example()
     index = report.write_site(document, tmp / "site", project_root(tmp / "project"))
     return document, index
 
@@ -118,6 +119,10 @@ def test_every_claim_appears_and_the_failed_one_first_in_red(
     assert probe["claim_ids"][0] == "claim-planted-failure"
     red, green, blue = map(int, re.findall(r"\d+", probe["first_claim_color"])[:3])
     assert red > 150 > max(green, blue), probe["first_claim_color"]
+
+
+def test_dependency_graph_draws_every_linked_claim(probe: dict[str, Any]) -> None:
+    assert probe["graph_nodes"] == 6  # the example's claims that use or are used by another (by hand)
 
 
 def test_screenshot_is_taken(site: tuple[dict[str, Any], Path], tmp_path: Path) -> None:

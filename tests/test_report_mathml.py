@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from derivations.report_mathml import TWO_LINES_ABOVE, math, step_formula
-from derivations.report_model import StepView
+from markupsafe import Markup
+
+from report.mathml import TWO_LINES_ABOVE, math, step_formula, text
+from report.model import StepView
 
 
 def test_operators_latex2mathml_lacks_are_rewritten() -> None:
@@ -24,3 +26,16 @@ def test_a_long_step_is_set_on_two_lines() -> None:
     assert "&#x02265;" in step_formula(short), "the relation >= is drawn as ≥"
     long = StepView("l", "rule", "==", "a" * TWO_LINES_ABOVE, "b", "proved", "sympy", "", 0.0)
     assert step_formula(long).count("<math ") == 2
+
+
+def test_markup_in_latex_text_is_shown_escaped_never_as_html() -> None:
+    out = math(r"\text{<script>alert(1)</script>} + x")
+    assert 'class="unconverted"' in out
+    assert "<script>" not in out
+    assert "&lt;script&gt;" in out
+
+
+def test_text_escapes_around_inline_math_and_is_markup() -> None:
+    out = text("a < b and $x_1$")
+    assert isinstance(out, Markup)
+    assert out.startswith("a &lt; b and <math ")

@@ -1,8 +1,8 @@
 """The report's optional parts, each read from where its owner writes it; a missing part becomes a note.
 
-- questions: ``derivations.claims.questions`` (the viewers' questions under the lecture, each mapped to claims);
+- questions: ``derivations.claims.questions`` (the viewers' questions under the lecture, mapped to claims);
 - figures: ``experiments/results/*.png`` with the caption and metrics of the JSON beside them;
-- benchmarks: in ``report_bench``.
+- benchmarks: in ``report.bench``.
 
 Nothing here is ever passed to ``eval`` or ``sympify``: JSON is read as data.
 """
@@ -48,7 +48,7 @@ class Figure:
 
 
 def questions(notes: dict[str, str]) -> tuple[Question, ...]:
-    """The question map of ``derivations.claims.questions``; a note in ``notes["questions"]`` when it is absent."""
+    """The question map of ``derivations.claims.questions``; a note in ``notes["questions"]`` if absent."""
     try:
         module = importlib.import_module("derivations.claims.questions")
     except ImportError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from derivations.report_impl import impl_view, outcomes
+from report.crosscheck import impl_view, outcomes
 
 
 def test_impl_names_resolve_to_the_tests_that_use_them_and_their_outcomes(tmp_path: Path) -> None:
@@ -23,7 +23,9 @@ def test_impl_names_resolve_to_the_tests_that_use_them_and_their_outcomes(tmp_pa
         "</testsuite></testsuites>"
     )
     (tmp_path / "tests.xml").write_text(junit)
-    view = impl_view("derivations.claims.moments.gaussian_expectation", tmp_path, outcomes(tmp_path / "tests.xml"))
+    view = impl_view(
+        "derivations.claims.moments.gaussian_expectation", tmp_path, outcomes(tmp_path / "tests.xml")
+    )
     assert view.found
     assert view.tests == (
         ("tests/test_uses.py::test_via_helper", "FAILED 1 of 2 failed (0.75 s)"),

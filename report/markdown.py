@@ -1,47 +1,17 @@
 """The report as Markdown for GitHub: ``$...$`` inline math, fenced ``math`` blocks for display math.
 
-Display formulas go in fenced blocks because GitHub does not run Markdown inside them (SymPy's LaTeX is
-full of ``_`` and ``\\``); plain text is escaped so a viewer's ``P_theta(x|z)`` stays text. Failed claims use
-GitHub's ``[!CAUTION]`` alert, which renders red.
+Each claim comes from ``report.markdown_claim``, which also escapes text. Failed claims use GitHub's
+``[!CAUTION]`` alert, which renders red.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from derivations.report_model import RELATION, ClaimView, Report, StepView
-from derivations.report_parts import Figure, Question, Table
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|$#])")
-_INLINE_MATH = re.compile(r"\$([^$]+)\$")
-
-
-def esc(s: str) -> str:
-    """Plain text with Markdown's special characters escaped, on one line."""
-    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", s))
-
-
-def text(s: str) -> str:
-    """Escaped text whose ``$...$`` spans stay math."""
-    parts = _INLINE_MATH.split(s)
-    return "".join(f"${p.strip()}$" if i % 2 else esc(p) for i, p in enumerate(parts))
-
-
-def display(tex: str, indent: str = "") -> list[str]:
-    return [f"{indent}```math", *(f"{indent}{line}" for line in tex.splitlines()), f"{indent}```"]
-
-
-def failed_step(s: StepView, indent: str = "") -> list[str]:
-    return [
-        f"{indent}**Step `{s.name}` failed:** {esc(s.detail)}",
-        "",
-        f"{indent}left side:",
-        *display(s.lhs, indent),
-        f"{indent}right side:",
-        *display(s.rhs, indent),
-        "",
-    ]
+from report.graph import layout
+from report.markdown_claim import claim, esc, failed_step, link, text
+from report.model import Report
+from report.parts import Figure, Question, Table
 
 
 def summary(r: Report) -> list[str]:
@@ -53,20 +23,27 @@ def summary(r: Report) -> list[str]:
             lines += [f"> - [`{c.id}`](#claim-{c.id}): {esc(c.title)}"]
             lines += [f"> {line}".rstrip() for s in c.failed_steps for line in failed_step(s, "  ")]
         lines += [""]
+    if "structure" in r.notes:
+        lines += [f"*{esc(r.notes['structure'])}*", ""]
     lines += [
         "| " + " | ".join(r.counts) + " |",
         "|" + "---|" * len(r.counts),
         "| " + " | ".join(str(v) for v in r.counts.values()) + " |",
         "",
+        f"Of the {r.counts['proved']} proved, {len(r.general)} in general and {len(r.special)} for a special "
+        f"case only. {r.definition_steps} step(s) hold by definition: shown as definitions, never counted as "
+        "proofs.",
+        "",
         f"{len(r.claims)} claims checked in {r.total_seconds:.1f} s (sum of claim times). "
         + ", ".join(f"{k} {env.get(k, '?')}" for k in ("python", "sympy", "mpmath", "torch"))
-        + f"; commit `{env.get('commit', '?')}`, generated {env.get('generated', '?')}.",
+        + f"; commit `{env.get('commit', '?')}`, generated {env.get('generated', '?')} "
+        + f"on {env.get('platform', 'an unrecorded machine')}.",
         "",
-        "| claim | status | steps | s | lecture | title |",
-        "|---|---|--:|--:|---|---|",
+        "| claim | status | scope | steps | s | lecture | title |",
+        "|---|---|---|--:|--:|---|---|",
     ]
     lines += [
-        f"| [`{c.id}`](#claim-{c.id}) | {c.status} | {len(c.steps)} | {c.seconds:.2f} | "
+        f"| [`{c.id}`](#claim-{c.id}) | {c.status} | {c.scope} | {len(c.steps)} | {c.seconds:.2f} | "
         f"{', '.join(c.lecture_times)} | {esc(c.title)} |"
         for c in r.claims
     ]
@@ -82,26 +59,35 @@ def question(q: Question, known: set[str]) -> list[str]:
     return [f"### {time}{text(q.question)}{flag}", "", text(q.answer), "", f"Claims: {links}", ""]
 
 
-def claim(c: ClaimView) -> list[str]:
-    lines = [f'<a id="claim-{c.id}"></a>', "", f"### `{c.id}`: {esc(c.title)} ({c.status.upper()})", ""]
-    lines += [*display(c.statement), ""]
-    lines += [line for s in c.failed_steps for line in failed_step(s)]
-    for i, s in enumerate(c.steps, 1):
-        lines += [
-            f"{i}. `{s.name}`: **{s.status}** ({esc(s.method)}, {s.seconds:.2f} s). Rule: {esc(s.rule)}",
-            "",
-        ]
-        lines += [*display(f"{s.lhs} {RELATION.get(s.relation, s.relation)} {s.rhs}", "   "), ""]
-    lines += [f"{c.seconds:.2f} s; lecture {', '.join(c.lecture_times) or 'none'}. Re-run: `{c.command}`", ""]
-    for v in c.impl:
-        checked = "; ".join(f"`{t}`" + (f" ({o})" if o else "") for t, o in v.tests)
-        checked = f" Checked by {checked}." if checked else ""
-        lines += [f"- Computed by `{v.name}`: {esc(v.summary)}{checked}"]
-    if not c.impl:
-        lines += ["- No impl function computes this claim."]
-    lines += [f"- Empirical evidence (never changes the status): {esc(line)}" for line in c.evidence_lines]
-    lines += [f"- Source: {esc(ref)}" for ref in c.references]
-    return [*lines, ""]
+def scope(r: Report, known: set[str]) -> list[str]:
+    special = [f"- {link(c.id, known)}: {text(c.special_case)}" for c in r.special] or ["None."]
+    general = [f"- {link(c.id, known)}: {esc(c.title)}" for c in r.general] or ["None."]
+    return [
+        f"### Proved for a special case ({len(r.special)})",
+        "",
+        *special,
+        "",
+        f"### Proved in general ({len(r.general)})",
+        "",
+        *general,
+        "",
+    ]
+
+
+def graph(r: Report, known: set[str]) -> list[str]:
+    g = layout([(c.id, c.status, c.uses or ()) for c in r.claims])
+    rows = [
+        f"| {link(cid, known)} | {', '.join(link(u, known) for u in uses)} | "
+        f"{', '.join(link(u, known) for u in by)} |"
+        for cid, uses, by in g.rows
+        if uses or by
+    ]
+    lines = (
+        ["| claim | uses | used by |", "|---|---|---|", *rows, ""] if rows else ["No claim uses another.", ""]
+    )
+    if g.isolated:
+        lines += [f"Using no claim and used by none: {', '.join(link(c, known) for c in g.isolated)}.", ""]
+    return lines
 
 
 def table(t: Table) -> list[str]:
@@ -123,8 +109,10 @@ def render_markdown(r: Report, href: Callable[[Figure], str]) -> str:
     """REPORT.md: the same sections as the page, in the same order."""
     known = {c.id for c in r.claims}
     parts: list[tuple[str, str, list[str]]] = [
+        ("scope", "Proved in general, proved for a special case", scope(r, known)),
+        ("graph", "What rests on what", graph(r, known)),
         ("questions", "The viewers' questions", [line for q in r.questions for line in question(q, known)]),
-        ("claims", "Every claim", [line for c in r.claims for line in claim(c)]),
+        ("claims", "Every claim", [line for c in r.claims for line in claim(c, known)]),
         ("figures", "The ablation", [line for f in r.figures for line in figure(f, href)]),
         ("benchmarks", "Benchmarks", [line for t in r.benchmarks for line in table(t)]),
     ]

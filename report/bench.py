@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from derivations.report_parts import Table, scalars
+from report.parts import Table, scalars
 
 
 def _seconds(t: float) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import importlib
 import inspect
 import xml.etree.ElementTree as ET
@@ -62,24 +63,41 @@ def _bindings(tree: ast.Module, target: object, package: str) -> tuple[set[str],
     return names, modules
 
 
-def _uses(function: ast.FunctionDef, target: object, names: set[str], modules: dict[str, Any]) -> bool:
+@functools.cache
+def _references(function: ast.FunctionDef) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The names a function mentions, and its attribute references as (owner as written, attribute)."""
+    names, attributes = set(), set()
     for node in ast.walk(function):
-        if isinstance(node, ast.Name) and node.id in names:
-            return True
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name | ast.Attribute):
-            owner = modules.get(ast.unparse(node.value))
-            if owner is not None and getattr(owner, node.attr, None) is target:
-                return True
-    return False
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name | ast.Attribute):
+            attributes.add((ast.unparse(node.value), node.attr))
+    return frozenset(names), frozenset(attributes)
+
+
+def _uses(function: ast.FunctionDef, target: object, names: set[str], modules: dict[str, Any]) -> bool:
+    mentioned, attributes = _references(function)
+    if not mentioned.isdisjoint(names):
+        return True
+    return any(
+        owner in modules and getattr(modules[owner], attr, None) is target for owner, attr in attributes
+    )
+
+
+@functools.cache
+def _functions(path: Path) -> tuple[ast.Module, tuple[ast.FunctionDef, ...]]:
+    """The parsed test file and its module-level functions (parsed once per process: a file is read for
+    every impl name)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return tree, tuple(n for n in tree.body if isinstance(n, ast.FunctionDef))
 
 
 def tests_using(target: object, package: str, tests: Path) -> tuple[str, ...]:
     """``tests/<file>::<test>`` for every test function that uses ``target`` directly or via a helper."""
     found = []
     for path in sorted(tests.glob("test_*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree, functions = _functions(path)
         names, modules = _bindings(tree, target, package)
-        functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
         for _ in range(2):  # module-level helpers that use it, and helpers of those
             names |= {
                 f.name
