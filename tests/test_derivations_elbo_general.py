@@ -1,4 +1,4 @@
-"""kl-identity, elbo-decomposition, elbo-bound, elbo-bound-jensen for abstract densities: status, planted errors.
+"""kl-identity, elbo-decomposition, elbo-bound, elbo-bound-jensen, abstract densities: status, planted errors.
 
 Each planted case replaces one step (or conclusion) of the real claim and checks the whole claim, so the
 planted step meets exactly the hypotheses and lemmas the ledger gives it.
@@ -17,7 +17,17 @@ from derivations import check, numeric
 from derivations.chains import ClaimResult, check_claim
 from derivations.claims import elbo, elbo_bound, jensen
 from derivations.claims.divergence import gibbs_f
-from derivations.claims.elbo import ELBO_Q, KL_POSTERIOR_Q, KL_PRIOR_Q, LINE, RECONSTRUCTION_Q, lik, post, prior, q
+from derivations.claims.elbo import (
+    ELBO_Q,
+    KL_POSTERIOR_Q,
+    KL_PRIOR_Q,
+    LINE,
+    RECONSTRUCTION_Q,
+    lik,
+    post,
+    prior,
+    q,
+)
 from derivations.core import Claim, Conclusion, Step
 from derivations.symbols import p_x, t
 
@@ -69,7 +79,8 @@ def test_general_claim_is_proved_with_every_conclusion(claim_id: str) -> None:
 
 def test_conclusions_are_the_general_statements() -> None:
     (identity,) = CLAIMS["kl-identity"].conclusions
-    assert identity.lhs == sp.log(p_x) and identity.rhs == ELBO_Q + KL_POSTERIOR_Q
+    assert identity.lhs == sp.log(p_x)
+    assert identity.rhs == ELBO_Q + KL_POSTERIOR_Q
     bound = CLAIMS["elbo-bound"].conclusions[0]
     assert (bound.lhs, bound.relation, bound.rhs) == (ELBO_Q, "<=", sp.log(p_x))
     assert CLAIMS["elbo-decomposition"].conclusions[0].rhs == RECONSTRUCTION_Q - KL_PRIOR_Q
@@ -97,7 +108,9 @@ PLANTED = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("claim_id", "name", "label", "wrong"), PLANTED, ids=[f"{p[1]}-{p[2]}" for p in PLANTED])
+@pytest.mark.parametrize(
+    ("claim_id", "name", "label", "wrong"), PLANTED, ids=[f"{p[1]}-{p[2]}" for p in PLANTED]
+)
 def test_planted_wrong_step_fails_the_claim(claim_id: str, name: str, label: str, wrong: sp.Expr) -> None:
     assert planted(claim_id, name, rhs=wrong) == ("failed", "failed"), label
 
@@ -117,7 +130,9 @@ DROPPED = [
 ]
 
 
-@pytest.mark.parametrize(("claim_id", "name", "dropped"), DROPPED, ids=[f"{d[1]}-without-{d[2]}" for d in DROPPED])
+@pytest.mark.parametrize(
+    ("claim_id", "name", "dropped"), DROPPED, ids=[f"{d[1]}-without-{d[2]}" for d in DROPPED]
+)
 def test_step_without_its_hypothesis_fails(claim_id: str, name: str, dropped: str) -> None:
     step = CLAIMS[claim_id].step(name)
     assert dropped in step.hypotheses
@@ -137,11 +152,29 @@ def test_pointwise_gibbs_is_not_strict() -> None:
 @pytest.mark.parametrize(
     ("claim_id", "index", "wrong"),
     [
-        ("elbo-bound", 0, Conclusion(ELBO_Q, sp.log(p_x), ">=", chain=CLAIMS["elbo-bound"].conclusions[0].chain)),
-        ("kl-identity", 0, Conclusion(sp.log(p_x), ELBO_Q - KL_POSTERIOR_Q, chain=CLAIMS["kl-identity"].conclusions[0].chain)),
-        ("elbo-bound-jensen", 1, Conclusion(jensen.claims()[0].conclusions[1].lhs, ELBO_Q, "<=",
-                                            chain=CLAIMS["elbo-bound-jensen"].conclusions[1].chain)),
-    ],  # fmt: skip
+        (
+            "elbo-bound",
+            0,
+            Conclusion(ELBO_Q, sp.log(p_x), ">=", chain=CLAIMS["elbo-bound"].conclusions[0].chain),
+        ),
+        (
+            "kl-identity",
+            0,
+            Conclusion(
+                sp.log(p_x), ELBO_Q - KL_POSTERIOR_Q, chain=CLAIMS["kl-identity"].conclusions[0].chain
+            ),
+        ),
+        (
+            "elbo-bound-jensen",
+            1,
+            Conclusion(
+                jensen.claims()[0].conclusions[1].lhs,
+                ELBO_Q,
+                "<=",
+                chain=CLAIMS["elbo-bound-jensen"].conclusions[1].chain,
+            ),
+        ),
+    ],
     ids=["elbo-above-evidence", "kl-subtracted", "jensen-reversed"],
 )
 def test_planted_wrong_conclusion_fails(claim_id: str, index: int, wrong: Conclusion) -> None:

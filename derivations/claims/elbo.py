@@ -22,7 +22,7 @@ KINGMA_WELLING = "Kingma & Welling (2013), Auto-Encoding Variational Bayes, §2.
 BLEI = "Blei, Kucukelbir & McAuliffe (2017), Variational Inference: A Review for Statisticians, §2.2"
 BISHOP = "Bishop (2006), Pattern Recognition and Machine Learning, §10.1, eq. (10.2)-(10.4)"
 
-# -- the linear-Gaussian closed forms (worked instances; which claim proves each is named) --------------------
+# -- the linear-Gaussian closed forms (worked instances; which claim proves each is named) ------------------
 #: E_q[log p(x|z)], q = N(mu, sigma^2), p(x|z) = N(w z + b, s^2), in nats; proved by
 #: ``elbo-decomposition-linear-gaussian`` (conclusion reconstruction).
 EXPECTED_LOG_LIKELIHOOD = (
@@ -41,7 +41,7 @@ KL_TO_GAUSSIAN = (mu - m) ** 2 / (2 * tau**2) + gibbs_f(sigma**2 / tau**2) / 2
 #: the posterior's mean and variance from ``marginal-likelihood``).
 KL_TO_POSTERIOR = KL_TO_GAUSSIAN.subs({m: POSTERIOR_MEAN, tau: sp.sqrt(POSTERIOR_VAR)}, simultaneous=True)
 
-# -- abstract densities -----------------------------------------------------------------------------------------
+# -- abstract densities -------------------------------------------------------------------------------------
 LINE = (z, -sp.oo, sp.oo)
 q, lik, prior, post = q_phi(z, x), p_theta(x, z), p_prior(z), p_post(z, x)
 
@@ -98,7 +98,8 @@ def _kl_identity() -> Claim:
              "log p(x) = log p(x, z)/q(z|x) + log q(z|x) p(x)/p(x, z) at every z (logs of positive numbers)",
              tactics=("expand_log",), hypotheses=POSITIVE, lemma=True),
         Step("add-subtract-log-q", expect(sp.log(p_x)), sp.Integral(pointwise, LINE),
-             "integrate the pointwise identity over z", by="monotone", cites=("add-subtract-log-q-pointwise",)),
+             "integrate the pointwise identity over z", by="monotone",
+             cites=("add-subtract-log-q-pointwise",)),
         Step("posterior-by-bayes", sp.Integral(pointwise, LINE), both,
              "p(x)/p(x, z) = 1/p(z|x) by Bayes' rule, inside the integral", hypotheses=("bayes",),
              tactics=("hypotheses",)),
@@ -112,8 +113,9 @@ def _kl_identity() -> Claim:
         title="log p(x) = ELBO(q) + KL(q(z|x) || p(z|x)) for every density q and every model p(x|z) p(z)",
         conclusions=(Conclusion(sp.log(p_x), ELBO_Q + KL_POSTERIOR_Q, chain=chain, name="identity"),),
         steps=steps,
-        hypotheses=hypotheses(*POSITIVE, "q-normalised", "bayes", "q-integrable", "elbo-integrable",
-                              "gap-integrable"),  # fmt: skip
+        hypotheses=hypotheses(
+            *POSITIVE, "q-normalised", "bayes", "q-integrable", "elbo-integrable", "gap-integrable"
+        ),
         lecture_times=("10:47", "10:48", "11:00"),
         references=(KINGMA_WELLING, BLEI, BISHOP),
         impl=("impl.neg_elbo", "impl.iwae_bound"),
@@ -145,9 +147,12 @@ def _elbo_decomposition() -> Claim:
         id="elbo-decomposition",
         title="ELBO = E_q[log p(x|z)] - KL(q(z|x) || p(z)) for every q and model; loss -ELBO = recon. + reg.",
         conclusions=(
-            Conclusion(ELBO_Q, RECONSTRUCTION_Q - KL_PRIOR_Q, chain=(steps[1].name, steps[2].name), name="elbo"),
-            Conclusion(-ELBO_Q, -RECONSTRUCTION_Q + KL_PRIOR_Q, chain=(steps[4].name, steps[5].name),
-                       name="loss"),
+            Conclusion(
+                ELBO_Q, RECONSTRUCTION_Q - KL_PRIOR_Q, chain=(steps[1].name, steps[2].name), name="elbo"
+            ),
+            Conclusion(
+                -ELBO_Q, -RECONSTRUCTION_Q + KL_PRIOR_Q, chain=(steps[4].name, steps[5].name), name="loss"
+            ),
         ),
         steps=steps,
         hypotheses=hypotheses(*POSITIVE, *split),

@@ -46,7 +46,8 @@ def _gibbs_steps() -> tuple[Step, ...]:
     return (
         f_nonnegative(),
         Step("f-at-ratio", gibbs_f(ratio), sp.Integer(0), "f >= 0 at t = p(z|x)/q(z|x) > 0", relation=">=",
-             by="instance", cites=("f-nonnegative",), substitution=((t, ratio),), hypotheses=signs, lemma=True),
+             by="instance", cites=("f-nonnegative",), substitution=((t, ratio),), hypotheses=signs,
+             lemma=True),
         Step("gibbs-rewrite", q * sp.log(q / post), q * gibbs_f(ratio) + rest,
              "q log(q/p) = q f(p/q) + q - p at every z (logs of positive numbers)", tactics=("expand_log",),
              hypotheses=signs, lemma=True),
@@ -112,11 +113,20 @@ def claims() -> tuple[Claim, ...]:
             id="elbo-bound",
             title="ELBO(q) <= log p(x) for every q and model (Gibbs), attained at q = p(z|x)",
             conclusions=(
-                Conclusion(ELBO_Q, sp.log(p_x), "<=", name="bound",
-                           chain=("elbo-is-evidence-minus-gap", "split-evidence-and-gap", "drop-the-gap")),
-                Conclusion(at_posterior, sp.log(p_x), name="tight-at-posterior",
-                           chain=("tight-integrated", "tight-evidence")),
-            ),  # fmt: skip
+                Conclusion(
+                    ELBO_Q,
+                    sp.log(p_x),
+                    "<=",
+                    name="bound",
+                    chain=("elbo-is-evidence-minus-gap", "split-evidence-and-gap", "drop-the-gap"),
+                ),
+                Conclusion(
+                    at_posterior,
+                    sp.log(p_x),
+                    name="tight-at-posterior",
+                    chain=("tight-integrated", "tight-evidence"),
+                ),
+            ),
             steps=steps,
             hypotheses=(*hypotheses(*names), GIBBS_HYPOTHESIS),
             uses=("gibbs-inequality",),
@@ -125,5 +135,3 @@ def claims() -> tuple[Claim, ...]:
             impl=("impl.neg_elbo", "impl.iwae_bound"),
         ),
     )
-
-

@@ -30,17 +30,19 @@ def _steps() -> tuple[Step, ...]:
     ratio = WEIGHT / p_x
     return (
         f_nonnegative(),
-        Step("f-at-weight", gibbs_f(ratio), sp.Integer(0), "f >= 0 at t = w/p(x) > 0, at every z", relation=">=",
-             by="instance", cites=("f-nonnegative",), substitution=((t, ratio),), hypotheses=POSITIVE, lemma=True),
+        Step("f-at-weight", gibbs_f(ratio), sp.Integer(0), "f >= 0 at t = w/p(x) > 0", relation=">=",
+             by="instance", cites=("f-nonnegative",), substitution=((t, ratio),), hypotheses=POSITIVE,
+             lemma=True),
         Step("tangent-minus-log", q * TANGENT, q * sp.log(WEIGHT) + q * gibbs_f(ratio),
              "tangent - log w = f(w/p(x)) at every z (logs of positive numbers)", tactics=("expand_log",),
              hypotheses=POSITIVE, lemma=True),
         Step("drop-f", q * sp.log(WEIGHT) + q * gibbs_f(ratio), q * sp.log(WEIGHT), "q f(w/p(x)) >= 0",
              relation=">=", cites=("f-at-weight",), hypotheses=("q-positive",), lemma=True),
-        Step("log-below-tangent", q * TANGENT, q * sp.log(WEIGHT), "q log w <= q tangent at every z (log concave)",
+        Step("log-below-tangent", q * TANGENT, q * sp.log(WEIGHT), "q log w <= q tangent at every z",
              relation=">=", by="chain", cites=("tangent-minus-log", "drop-f"), lemma=True),
         Step("evidence-is-expected-weight", sp.log(sp.Integral(lik * prior, LINE)), sp.log(p_x),
-             "E_q[w] = ∫ q p(x, z)/q dz = ∫ p(x|z) p(z) dz = p(x): importance sampling", hypotheses=("evidence",),
+             "E_q[w] = ∫ q p(x, z)/q dz = ∫ p(x|z) p(z) dz = p(x) (importance sampling)",
+             hypotheses=("evidence",),
              tactics=("hypotheses",)),
         Step("weight-is-evidence", sp.log(p_x), sp.log(sp.Integral(lik * prior, LINE)),
              "p(x) = ∫ p(x|z) p(z) dz = E_q[w]", hypotheses=("evidence",), tactics=("hypotheses",)),
@@ -63,10 +65,21 @@ def claims() -> tuple[Claim, ...]:
             title="Jensen's route: log p(x) = log E_q[p(x, z)/q(z|x)] >= E_q[log p(x, z)/q(z|x)] = ELBO(q), "
             "for every q and model",
             conclusions=(
-                Conclusion(sp.log(p_x), expected_weight, chain=("weight-is-evidence",), name="importance-sampling"),
-                Conclusion(expected_weight, ELBO_Q, ">=", name="jensen", chain=(
-                    "evidence-is-expected-weight", "evidence-is-expected-tangent", "integrate-below-tangent")),
-            ),  # fmt: skip
+                Conclusion(
+                    sp.log(p_x), expected_weight, chain=("weight-is-evidence",), name="importance-sampling"
+                ),
+                Conclusion(
+                    expected_weight,
+                    ELBO_Q,
+                    ">=",
+                    name="jensen",
+                    chain=(
+                        "evidence-is-expected-weight",
+                        "evidence-is-expected-tangent",
+                        "integrate-below-tangent",
+                    ),
+                ),
+            ),
             steps=_steps(),
             hypotheses=(*hypotheses(*names), TANGENT_HYPOTHESIS),
             lecture_times=("10:48",),

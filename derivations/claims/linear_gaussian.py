@@ -116,7 +116,9 @@ def claims() -> tuple[Claim, ...]:
     )
     conclusions = tuple(
         Conclusion(step.lhs, step.rhs, chain=(step.name,), name=name)
-        for step, name in zip(steps, ("evidence", "log-evidence", "posterior", "posterior-precision"))
+        for step, name in zip(
+            steps, ("evidence", "log-evidence", "posterior", "posterior-precision"), strict=True
+        )
     )
     return (
         Claim(
