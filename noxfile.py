@@ -116,3 +116,21 @@ def ablation(session: nox.Session) -> None:
     """Three-panel ablation on digits + exact ELBO gap: experiments/results/ (-- --quick writes build/)."""
     install(session, "experiments")
     session.run("python", "-m", "experiments.ablation", *session.posargs)
+
+
+AUDIT_KERNELS = ("kl", "reparameterize", "bernoulli-nll", "neg-elbo")
+
+
+@nox.session(python=PYTHON)
+def audit(session: nox.Session) -> None:
+    """Audit every built-in VAE loss against the ledger: audit/results/*.{md,json} and kl.png (-- --quick)."""
+    install(session, "audit")
+    # The JAX targets are optional: where their group does not install, they are reported skipped, saying why.
+    jax = nox.project.dependency_groups(PYPROJECT, "audit-jax")
+    session.run_install("python", "-m", "pip", "install", *CONSTRAINTS, *jax, success_codes=[0, 1])
+    for kernel in AUDIT_KERNELS:
+        out = f"audit/results/{kernel}"
+        figure = ("--figure", f"{out}.png") if kernel == "kl" else ()
+        args = ("--kernel", kernel, "--json", f"{out}.json", "--markdown", f"{out}.md", *figure)
+        # exit 1 means some target failed its audit: that is the finding being published, not an error
+        session.run("python", "-m", "audit", "all", *args, *session.posargs, success_codes=[0, 1])

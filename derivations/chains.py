@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
 from derivations.check import StepResult, check_step
-from derivations.core import Claim, Conclusion, Hypothesis, Status, Step
+from derivations.core import Claim, Conclusion, Status, Step
 from derivations.rules import RULES, compose, implies
 from derivations.tactics import canonical, same
 
@@ -81,16 +81,29 @@ def structure(claim: Claim) -> list[str]:
             problems.append(f"lemma {s.name!r} is cited by no step")
         if s.assuming and s.name not in induction_steps:
             problems.append(f"step {s.name!r} has its own hypotheses but is no induction's inductive step")
-        for c in s.cites:
-            if c in steps and not steps[c].lemma:
-                problems.append(f"step {s.name!r} cites {c!r}, which is not a lemma")
+        for name in s.cites:
+            if name in steps and not steps[name].lemma:
+                problems.append(f"step {s.name!r} cites {name!r}, which is not a lemma")
+            if (
+                name in steps
+                and steps[name].assuming
+                and not (s.by == "induction" and s.cites[1:] == (name,))
+            ):
+                problems.append(
+                    f"step {s.name!r} cites {name!r}, proved under its own hypotheses (induction only)"
+                )
     hyp_names = [h.name for h in claim.hypotheses]
-    problems += [f"hypothesis {n!r} is named twice" for n in sorted({n for n in hyp_names if hyp_names.count(n) > 1})]
+    problems += [
+        f"hypothesis {n!r} is named twice" for n in sorted({n for n in hyp_names if hyp_names.count(n) > 1})
+    ]
     for c in claim.conclusions:
         if c.holds and not c.chain:
             problems.append(f"conclusion {c.name or sp.sstr(c.as_relational())[:60]!r} has no chain")
-        if canonical(c.lhs) == canonical(c.rhs) and c.holds:
+        definitions = bool(c.chain) and all(n in steps and steps[n].definition for n in c.chain)
+        if canonical(c.lhs) == canonical(c.rhs) and c.holds and not definitions:
             problems.append("a conclusion whose sides are the same expression is true by construction")
+        if not c.holds and c.chain:
+            problems.append("a conclusion meant false is refuted, not chained: drop its chain")
     undeclared = sorted(claim.helper_uses - set(claim.uses))
     if undeclared:
         problems.append(f"built with helpers resting on {undeclared}, not declared in uses")
@@ -99,9 +112,7 @@ def structure(claim: Claim) -> list[str]:
     return problems
 
 
-
-
-def _weakest(statuses: list[Status]) -> Status:
+def _weakest(statuses: Sequence[Status]) -> Status:
     return min(statuses, key=lambda s: _RANK[s]) if statuses else "failed"
 
 
@@ -122,12 +133,10 @@ def _conclusion(c: Conclusion, results: Mapping[str, StepResult], claim: Claim) 
     relation = compose([r.step.relation for r in steps])
     if relation is None or not implies(relation, c.relation):
         return ConclusionResult(c, "failed", f"the chain's relations do not give {c.relation}")
-    statuses = [r.status for r in steps]
-    status = _weakest(statuses)
-    if status == "definition" or (status == "proved" and "proved" not in statuses):
+    statuses = [r.status for r in steps if r.status != "definition"]
+    if not statuses:
         return ConclusionResult(c, "definition", "true by definition: no step of its chain proves anything")
-    if status == "definition":
-        status = "proved"
+    status = _weakest(statuses)
     weak = [r.step.name for r in steps if r.status not in ("proved", "definition")]
     return ConclusionResult(c, status, f"weakest steps: {weak}" if weak else f"chain of {len(steps)} step(s)")
 
@@ -138,7 +147,9 @@ def _check_steps(claim: Claim) -> dict[str, StepResult]:
     done: dict[str, StepResult] = {}
     pending = list(claim.steps)
     while pending:
-        ready = [s for s in pending if all(c in done or c not in {p.name for p in claim.steps} for c in s.cites)]
+        ready = [
+            s for s in pending if all(c in done or c not in {p.name for p in claim.steps} for c in s.cites)
+        ]
         if not ready:
             for s in pending:
                 done[s.name] = StepResult(s, "failed", "cites", "lemmas cite each other in a cycle", 0.0)
@@ -192,8 +203,6 @@ def check_claim(claim: Claim, used: Mapping[str, ClaimResult] | None = None) -> 
     elif claim.refutes:
         status = "refuted" if all(s in ("proved", "definition") for s in true) else "failed"
     else:
-        status = _weakest(true)
-        if status == "definition" and "proved" in true:
-            status = "proved"
+        status = _weakest(true)  # a conclusion that is a definition makes the claim one: never "proved"
     steps = tuple(results[s.name] for s in claim.steps if s.name in results)
     return ClaimResult(claim, status, steps, conclusions, tuple(problems), time.perf_counter() - start)

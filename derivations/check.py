@@ -35,21 +35,24 @@ if TYPE_CHECKING:
     from derivations.chains import ClaimResult
 
 RELATIONS = ("==", ">=", ">", "<=", "<")
+#: Seconds the 50-digit fallback may take (a divergent integral can keep mpmath's quadrature busy).
+NUMERIC_TIMEOUT = 10.0
 
 
 class StepTimeout(Exception):
-    """The symbolic tactics ran past the step's timeout."""
+    """A check ran past its time limit."""
 
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``StepTimeout`` after ``seconds`` of wall time (main thread only; SymPy is pure Python)."""
+    """Raise ``StepTimeout`` after ``seconds`` of wall time, and every 0.25 s after that until the block
+    ends (main thread only; SymPy is pure Python, so the signal interrupts it between bytecodes)."""
 
     def _raise(signum: int, frame: object) -> None:
-        raise StepTimeout(f"symbolic check exceeded {seconds:g} s")
+        raise StepTimeout(f"exceeded {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)  # re-fires, in case SymPy swallows the first
     try:
         yield
     finally:
@@ -72,13 +75,17 @@ def _is_zero(expr: sp.Basic) -> bool:
     return bool(expr == 0 or (isinstance(expr, sp.Expr) and expr.is_zero is True))
 
 
-def _run_tactics(diff: sp.Basic, step: Step, ctx: Context, relation: str) -> tuple[bool, sp.Basic, list[str]]:
+def _run_tactics(
+    diff: sp.Basic, step: Step, ctx: Context, relation: str, trail: list[sp.Basic]
+) -> tuple[bool, sp.Basic, list[str]]:
+    """Apply the step's tactics in order, each form reached appended to ``trail``."""
     tactics = list(step.tactics)
     if ctx.of_kind("equality") and "hypotheses" not in tactics:
         tactics.insert(0, "hypotheses")
     done: list[str] = []
     for name in tactics:
         diff = TACTICS[name](diff, ctx)
+        trail.append(diff)
         done.append(name)
         if relation == "==" and _is_zero(diff):
             return True, diff, done
@@ -124,8 +131,9 @@ def _function_range(shown: sp.Basic, step: Step, ctx: Context, relation: str) ->
     return True, f"range of lhs - rhs over {var} in {interval}: {rng}"
 
 
-def _symbolic(step: Step, ctx: Context) -> tuple[bool, str, str]:
-    """Apply the step's tactics to lhs - rhs; return (closed?, method, detail)."""
+def _symbolic(step: Step, ctx: Context, trail: list[sp.Basic] | None = None) -> tuple[bool, str, str]:
+    """Apply the step's tactics to lhs - rhs; return (closed?, method, detail); the forms of lhs - rhs
+    the tactics reached go to ``trail`` (where ``_singularities`` looks for undefined points)."""
     lhs, rhs, relation = oriented(step)
     if isinstance(lhs, sp.Set) or isinstance(rhs, sp.Set):
         if relation != "==":
@@ -133,7 +141,10 @@ def _symbolic(step: Step, ctx: Context) -> tuple[bool, str, str]:
         value = lhs.doit() if hasattr(lhs, "doit") else lhs
         return bool(value == rhs), "sympy: set equality", f"lhs evaluates to {sp.sstr(value)[:200]}"
     diff, back = with_sign_facts(lhs - rhs, ctx)
-    closed, diff, done = _run_tactics(diff, step, ctx, relation)
+    reached: list[sp.Basic] = []
+    closed, diff, done = _run_tactics(diff, step, ctx, relation, reached)
+    if trail is not None:
+        trail.extend(e.xreplace(back) if back else e for e in reached)
     method = "sympy: " + (" > ".join(done) if done else "none")
     shown = diff.xreplace(back) if back else diff
     if relation == "==":
@@ -147,15 +158,13 @@ def _symbolic(step: Step, ctx: Context) -> tuple[bool, str, str]:
     return False, method, f"sign of {sp.sstr(shown)[:200]} not decided"
 
 
-def _singularities(step: Step, ctx: Context) -> str | None:
-    """Re-check an equality where a side, or the closed form SymPy evaluated, is undefined (a denominator
-    vanishes: b = 0 in (eᵇ - 1)/b); None if every such point inside the hypotheses holds."""
+def _singularities(step: Step, ctx: Context, trail: list[sp.Basic]) -> str | None:
+    """Re-check an equality where a side, or a form the tactics reached (the closed form SymPy evaluated),
+    is undefined (a denominator vanishes: b = 0 in (eᵇ - 1)/b); None if each such point inside the
+    hypotheses holds there, shown by the tactics on the sides evaluated at that point."""
     diff = step.lhs - step.rhs
-    evaluated = diff.doit() if diff.has(sp.Integral, sp.Sum, sp.Derivative, sp.Subs, sp.Limit) else diff
-    symbols = sorted(diff.free_symbols, key=str)
-    inside = numeric.where(step, symbols, ctx)
-    found = points.singular_points(diff, inside) + points.singular_points(evaluated, inside)
-    for point in [p for i, p in enumerate(found) if p not in found[:i]][:4]:
+    inside = numeric.where(step, sorted(diff.free_symbols, key=str), ctx)
+    for point in points.singular_points(sp.Tuple(diff, *trail), inside):
         if not points.satisfies(point, ctx.hypotheses):
             continue
         at = dataclasses.replace(step, lhs=step.lhs.subs(point), rhs=step.rhs.subs(point))
@@ -239,13 +248,14 @@ def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step,
         return result("failed", "domain", problem)
     try:
         with time_limit(step.timeout):
-            closed, method, how = _symbolic(step, ctx)
+            trail: list[sp.Basic] = []
+            closed, method, how = _symbolic(step, ctx, trail)
             if closed and step.relation == "==":
-                singular = _singularities(step, ctx)
+                singular = _singularities(step, ctx, trail)
                 if singular is not None:
                     return result("failed", method + " > singular points", singular)
     except StepTimeout as exc:
-        closed, method, how = False, "sympy", str(exc)
+        closed, method, how = False, "sympy", f"the symbolic check {exc}"
     if closed:
         if step.holds:
             return result("proved", method, how)
@@ -262,7 +272,11 @@ def _check(step: Step, hypotheses: Mapping[str, Hypothesis], lemmas: tuple[Step,
         if not step.holds and step.relation == "==" and _sets_differ(step):
             return result("refuted", "sympy: set difference", f"{how}; an element lies in one set only")
         return result("failed", method, how)
-    ok, detail = numeric.numeric_check(step, ctx, strict=not step.holds)
+    try:
+        with time_limit(NUMERIC_TIMEOUT):
+            ok, detail = numeric.numeric_check(step, ctx, strict=not step.holds)
+    except StepTimeout as exc:
+        ok, detail = None, f"the numeric check {exc}"
     digits = f"mpmath: {numeric.NUMERIC_DPS}-digit"
     if ok is None:
         return result("failed", f"{digits} check", f"{how}; {detail}")

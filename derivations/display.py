@@ -18,7 +18,13 @@ def latex(expr: sp.Basic) -> str:
 def domain_of(sym: sp.Symbol) -> str:
     """The set a symbol ranges over, from its SymPy assumptions, as LaTeX."""
     if sym.is_integer:
-        return r"\in \mathbb{Z}_{>0}" if sym.is_positive else r"\in \mathbb{Z}_{\ge 0}" if sym.is_nonnegative else r"\in \mathbb{Z}"
+        return (
+            r"\in \mathbb{Z}_{>0}"
+            if sym.is_positive
+            else r"\in \mathbb{Z}_{\ge 0}"
+            if sym.is_nonnegative
+            else r"\in \mathbb{Z}"
+        )
     if sym.is_positive:
         return "> 0"
     if sym.is_negative:
@@ -56,12 +62,32 @@ def conclusion_latex(c: Conclusion) -> str:
     return body if c.holds else rf"\text{{claimed: }} {body}"
 
 
+def bound_symbols(claim: Claim) -> set[sp.Symbol]:
+    """The symbols the claim integrates, sums or multiplies over anywhere (conclusions, hypotheses, steps)."""
+    exprs = [e for c in claim.conclusions for e in (c.lhs, c.rhs)] + [h.fact for h in claim.hypotheses]
+    exprs += [e for s in claim.steps for e in (s.lhs, s.rhs)]
+    bound: set[sp.Symbol] = set()
+    for expr in exprs:
+        for binder in expr.atoms(sp.Integral, sp.Sum, sp.Product) if isinstance(expr, sp.Basic) else ():
+            bound.update(v for v in binder.variables if isinstance(v, sp.Symbol))
+    return bound
+
+
+def hypothesis_latex(fact: sp.Basic, bound: set[sp.Symbol]) -> str:
+    """A hypothesis; one about a variable that the claim integrates over holds for every value of it (the
+    monotone rule reads it so), and says so: "q(z) > 0 for all z"."""
+    over = sorted(fact.free_symbols & bound, key=str)
+    return latex(fact) + (r"\ \text{for all } " + ", ".join(latex(v) for v in over) if over else "")
+
+
 def statement(claim: Claim) -> str:
     """The claim as displayed: for <domains>: if <hypotheses>, then <conclusions>."""
     parts = []
     if doms := domains(claim):
         parts.append(r"\text{for } " + r",\ ".join(doms) + ":")
     if claim.hypotheses:
-        parts.append(r"\text{if } " + r",\ ".join(latex(h.fact) for h in claim.hypotheses) + r",\ \text{then}")
+        bound = bound_symbols(claim)
+        shown = r",\ ".join(hypothesis_latex(h.fact, bound) for h in claim.hypotheses)
+        parts.append(r"\text{if } " + shown + r",\ \text{then}")
     parts.append(r";\quad ".join(conclusion_latex(c) for c in claim.conclusions))
     return r"\quad ".join(parts)

@@ -10,13 +10,11 @@ from the command line or a file is ever passed to ``sympify`` or ``eval``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import subprocess
-import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -121,10 +119,13 @@ def environment() -> dict[str, str]:
 
 def run(ids: Sequence[str] | None = None, *, progress: bool = False) -> list[ClaimResult]:
     """Check the chosen claims (all by default) and what they rest on; results in ledger order."""
-    chosen = registry.select(list(ids) if ids else None)
-    results = registry.run(chosen, progress=progress)
-    order = [c.id for c in registry.all_claims()]
-    return sorted(results.values(), key=lambda r: order.index(r.claim.id) if r.claim.id in order else -1)
+    return in_ledger_order(registry.run(registry.select(list(ids) if ids else None), progress=progress))
+
+
+def in_ledger_order(done: dict[str, ClaimResult]) -> list[ClaimResult]:
+    """The results in the order the registry lists their claims."""
+    order = {c.id: i for i, c in enumerate(registry.all_claims())}
+    return sorted(done.values(), key=lambda r: order.get(r.claim.id, -1))
 
 
 def table(results: Sequence[ClaimResult]) -> str:
@@ -150,7 +151,18 @@ def table(results: Sequence[ClaimResult]) -> str:
     return "\n".join(lines)
 
 
+def _report_writer() -> Callable[[dict[str, Any], Path], Path]:
+    """``report.write_site``, imported before anything runs; UsageError if the package is not there."""
+    try:
+        from report import write_site
+    except ImportError as exc:
+        raise UsageError(f"--report needs the report package, which cannot be imported: {exc}") from exc
+    return write_site
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ledger; bad input (unknown id or option, an output path under a file or at a directory,
+    a report that cannot be written) is one line on stderr and exit 2, and leaves no file behind."""
     parser = ArgumentParser(prog="python -m derivations", description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="ID", help="run only these claim ids")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the ledger as JSON to PATH")
@@ -162,25 +174,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.json is not None:
             output_file(args.json, "--json")
+        write_site = None
         if args.report is not None:
             output_dir(args.report, "--report")
+            write_site = _report_writer()
         if args.list:
             for claim in registry.all_claims():
                 print(f"{claim.id:<34} {claim.title}")
             return 0
-        start = time.perf_counter()
-        results = run(args.only, progress=not args.quiet)
-    except (ValueError, UsageError) as exc:
+        chosen = registry.select(list(args.only) if args.only else None)
+    except (ValueError, UsageError) as exc:  # select: ValueError names the unknown ids
         fail(prog, str(exc))
+    start = time.perf_counter()
+    results = in_ledger_order(registry.run(chosen, progress=not args.quiet))
     print(table(results))
     print(f"wall time {time.perf_counter() - start:.1f} s")
-    if args.json is not None or args.report is not None:
+    if args.json is not None or write_site is not None:
         document = {"environment": environment(), "claims": [claim_record(r) for r in results]}
-    if args.json is not None:
-        write_atomically(args.json, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        print(f"wrote {args.json}")
-    if args.report is not None:
-        from report import write_site
-
-        print(f"wrote {write_site(document, args.report)}")
+        try:
+            if write_site is not None:
+                print(f"wrote {write_site(document, args.report)}")
+            if args.json is not None:
+                write_atomically(args.json, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+                print(f"wrote {args.json}")
+        except (ValueError, UsageError, OSError) as exc:
+            fail(prog, f"{type(exc).__name__}: {exc}" if isinstance(exc, OSError) else str(exc))
     return 1 if any(r.status == "failed" for r in results) else 0

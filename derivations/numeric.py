@@ -11,6 +11,7 @@ which lhs - rhs is a number that breaks the relation.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import mpmath
 import sympy as sp
@@ -35,18 +36,24 @@ def where(step: Step, symbols: list[sp.Symbol], ctx: Context) -> dict[sp.Symbol,
 
 
 def evaluate(expr: sp.Basic, subs: dict) -> mpmath.mpf:
-    """expr at a point, to NUMERIC_DPS digits; derivatives and limits are evaluated before substituting."""
-    value = sp.N(expr.doit().subs(subs), NUMERIC_DPS)
+    """expr at a point, to NUMERIC_DPS digits (evaluate derivatives and limits first: ``evaluated``)."""
+    value = sp.N(expr.subs(subs), NUMERIC_DPS)
     if not value.is_real or not value.is_finite:
         raise ValueError(f"{sp.sstr(expr)[:80]} does not evaluate to a finite real number there ({value})")
     return mpmath.mpf(value)
 
 
-def violates(gap: object, relation: str, tol: object = 0) -> bool:
-    """True when ``lhs - rhs = gap`` contradicts ``lhs <relation> rhs`` (beyond ``tol``)."""
+def evaluated(expr: sp.Basic) -> sp.Basic:
+    """``expr`` with derivatives, limits and sums evaluated once; integrals SymPy can evaluate too
+    (those it cannot stay, for mpmath's quadrature at each point)."""
+    return expr.doit() if isinstance(expr, sp.Basic) else expr
+
+
+def violates(gap: Any, relation: str, tol: Any = 0) -> bool:
+    """True when ``lhs - rhs = gap`` (an mpf or a SymPy number) contradicts ``lhs <relation> rhs``."""
     if relation == "==":
-        return bool(abs(gap) > tol)  # type: ignore[call-overload, operator]
-    return bool(gap < -tol) if relation == ">=" else bool(gap <= tol)  # type: ignore[operator]
+        return bool(abs(gap) > tol)
+    return bool(gap < -tol) if relation == ">=" else bool(gap <= tol)
 
 
 def _candidates(step: Step, ctx: Context, sampled: int) -> list[dict]:
@@ -75,6 +82,7 @@ def numeric_check(
     ``strict`` (for a refutation): only points known to satisfy every hypothesis that mentions them;
     ``sampled``: how many random points follow the special ones."""
     lhs, rhs, relation = oriented(step)
+    left_form, right_form = evaluated(lhs), evaluated(rhs)
     worst, tol = mpmath.mpf(0), mpmath.mpf(10) ** -NUMERIC_TOL_DIGITS
     tried, needed = 0, 1 if not (lhs.free_symbols | rhs.free_symbols) else NUMERIC_MIN_POINTS
     with mpmath.workdps(NUMERIC_DPS):
@@ -83,7 +91,7 @@ def numeric_check(
                 continue
             at = ", ".join(f"{k}={sp.N(v, 6)}" for k, v in point.items()) or "(no free symbols)"
             try:
-                left, right = evaluate(lhs, point), evaluate(rhs, point)
+                left, right = evaluate(left_form, point), evaluate(right_form, point)
             except (TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
                 return None, f"could not evaluate numerically at {at}: {exc}"
             tried += 1

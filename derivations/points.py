@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import sympy as sp
 
 from derivations.core import Hypothesis
+from derivations.tactics import bound_by
 
 NUMERIC_DPS = 50
 _EXACT_POSITIVE = (sp.Rational(3, 2), sp.Rational(2, 5), sp.Integer(3))
@@ -149,17 +150,25 @@ def critical_points(gap: sp.Expr, sym: sp.Symbol, where: sp.Set) -> list[sp.Basi
     return [c for c in found if c.is_real and where.contains(c) is sp.true]
 
 
+def _denominators(expr: sp.Basic, bound: frozenset = frozenset()) -> Iterator[tuple[sp.Basic, frozenset]]:
+    """(base, symbols bound there) for each negative power in ``expr``, with the binders around it."""
+    if isinstance(expr, sp.Pow) and expr.exp.is_negative and expr.base.free_symbols:
+        yield expr.base, bound
+    inner = bound | frozenset(bound_by(expr)) if isinstance(expr, sp.Basic) else bound
+    for arg in getattr(expr, "args", ()):
+        yield from _denominators(arg, inner)
+
+
 def singular_points(expr: sp.Basic, where: dict[sp.Symbol, sp.Set], limit: int = 4) -> list[dict]:
-    """Points inside ``where`` at which a denominator of ``expr`` (a negative power) vanishes."""
+    """Points inside ``where`` at which a denominator of ``expr`` (a negative power of a polynomial in one
+    of its free symbols, not one bound by an integral or a limit around it) vanishes."""
     points: list[dict[sp.Symbol, sp.Basic]] = []
-    for power in sorted(expr.atoms(sp.Pow), key=sp.default_sort_key):
-        if not (power.exp.is_negative and power.base.free_symbols):
-            continue
-        for sym in sorted(power.base.free_symbols & set(where), key=str):
-            if sym.is_nonzero:
+    for base, bound in dict.fromkeys(_denominators(expr)):
+        for sym in sorted((base.free_symbols & set(where)) - bound, key=str):
+            if sym.is_nonzero or not base.is_polynomial(sym):  # q(z), sin(b): not solved for here
                 continue
             try:
-                roots = sp.solve(power.base, sym)
+                roots = sp.solve(base, sym)
             except (NotImplementedError, TypeError, ValueError):
                 continue
             for root in roots:

@@ -121,6 +121,10 @@ def select(ids: list[str] | None) -> tuple[Claim, ...]:
     return closure(ids)
 
 
+#: Results by claim object, with the results it used: a claim object is checked once per process.
+_RESULTS: dict[int, tuple[Claim, tuple[ClaimResult | None, ...], ClaimResult]] = {}
+
+
 def run(claims: Iterable[Claim], *, progress: bool = False) -> dict[str, ClaimResult]:
     """Check ``claims`` (already in dependency order); a claim on a cycle of uses fails without checking."""
     import sys
@@ -128,14 +132,23 @@ def run(claims: Iterable[Claim], *, progress: bool = False) -> dict[str, ClaimRe
     from derivations.chains import ClaimResult, check_claim
 
     claims = tuple(claims)
-    on_cycle = cycles(claims) | cycles()
+    on_cycle = cycles(claims)  # a cycle through claims outside these cannot reach them: uses are closed
     done: dict[str, ClaimResult] = {}
     for claim in claims:
+        used = tuple(done.get(u) for u in claim.uses)
+        cached = _RESULTS.get(id(claim))
         if claim.id in on_cycle:
             problem = f"{claim.id!r} rests on itself through a cycle of uses"
             done[claim.id] = ClaimResult(claim, "failed", (), (), (problem,), 0.0)
+        elif (
+            cached is not None
+            and cached[0] is claim
+            and all(a is b for a, b in zip(cached[1], used, strict=True))
+        ):
+            done[claim.id] = cached[2]  # the same claim object resting on the same results: checked once
         else:
             done[claim.id] = check_claim(claim, done)
+            _RESULTS[id(claim)] = (claim, used, done[claim.id])
         if progress:
             r = done[claim.id]
             print(f"  {r.status:<20} {r.seconds:7.2f} s  {claim.id}", file=sys.stderr, flush=True)

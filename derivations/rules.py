@@ -1,13 +1,15 @@
 """The kernel rules beyond tactics: each closes a step from cited lemma steps of the same claim.
 
-- **monotone**: ∫ g ≥ ∫ h over the same limits from a cited lemma g ≥ h (pointwise, proved), with g and h
-  stated integrable (h = 0 exempt); for "==", equal integrands give equal integrals (no integrability
-  needed: both sides are the same integral of the same function).
+- **monotone**: ∫ g ≥ ∫ h over the same increasing limits from a cited lemma g ≥ h (pointwise, proved, for
+  every value of the variable between the limits: its assumptions and hypotheses allow them all), with g
+  and h stated integrable (h = 0 exempt); for "==", equal integrands give equal integrals (no
+  integrability needed: both sides are the same integral of the same function).
 - **chain**: a lemma from a chain of cited lemmas, exactly as a conclusion from its chain.
 - **instance**: a cited lemma that holds for every value of a variable, at an expression shown to lie in
   that variable's domain (with the step's sign facts).
 - **induction**: P(D) for every positive integer D from a cited base lemma that is P(1) and a cited
-  inductive lemma that is P(D + 1) under its own hypothesis P(D) (``Step.assuming``).
+  inductive lemma that is P(D + 1) under its own hypothesis P(D) (``Step.assuming``) and under no claim
+  hypothesis about D (with D = 2 it would "show" P(2) => P(3) only, never P(1) => P(2)).
 
 A rule only checks the shape of the citation; whether the cited lemmas are proved is ``chains``' job.
 """
@@ -18,6 +20,7 @@ from collections.abc import Mapping
 
 import sympy as sp
 
+from derivations import points
 from derivations.check import StepResult, context, oriented
 from derivations.core import Hypothesis, Status, Step
 from derivations.tactics import canonical, same, with_sign_facts
@@ -54,20 +57,36 @@ def chain(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypot
     return "proved", f"chain of {[s.name for s in links]}"
 
 
-def monotone(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]) -> tuple[Status, str]:
+def monotone(
+    step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]
+) -> tuple[Status, str]:
     """∫ g rel ∫ h (or 0) from the cited pointwise lemma g rel h; >= needs g and h stated integrable."""
     lhs, rhs, relation = oriented(step)
     if relation not in ("==", ">=") or len(step.cites) != 1:
         return "failed", "monotone: one cited lemma and a relation ==, >= or <= are required"
     lemma = lemmas[step.cites[0]]
     l_lhs, l_rhs, l_rel = oriented(lemma.step)
-    if not isinstance(lhs, sp.Integral) or len(lhs.limits) != 1:
-        return "failed", "monotone: the left side must be a single integral"
+    if not isinstance(lhs, sp.Integral) or len(lhs.limits) != 1 or len(lhs.limits[0]) != 3:
+        return "failed", "monotone: the left side must be a single definite integral"
+    var, lower, upper = lhs.limits[0]
+    increasing = (upper - lower).is_extended_nonnegative is True
+    if relation != "==" and not increasing:
+        return "failed", f"monotone: the limits {lower}, {upper} are not shown in increasing order"
+    names, _ = _support(lemma.step.name, lemmas)
+    where = points.domains([var], tuple(hyps[n] for n in sorted(names) if n in hyps))[var]
+    if where != sp.Reals and not (increasing and sp.Interval.open(lower, upper).is_subset(where) is True):
+        return (
+            "failed",
+            f"monotone: lemma {lemma.step.name!r} holds for {var} in {where}, not over the limits",
+        )
     h = rhs.function if isinstance(rhs, sp.Integral) and rhs.limits == lhs.limits else rhs
     if h is rhs and rhs != 0:
         return "failed", "monotone: the right side must be an integral over the same limits, or 0"
     if l_rel != relation or not same(l_lhs, lhs.function) or not same(l_rhs, h):
-        return "failed", f"monotone: lemma {lemma.step.name!r} is not the pointwise {relation} of the integrands"
+        return (
+            "failed",
+            f"monotone: lemma {lemma.step.name!r} is not the pointwise {relation} of the integrands",
+        )
     if relation == ">=":
         named = [hyps[n] for n in step.hypotheses if n in hyps and hyps[n].kind == "integrable"]
         stated = {(canonical(hy.fact.lhs.function), hy.fact.lhs.limits) for hy in named}
@@ -77,8 +96,9 @@ def monotone(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hy
     return "proved", f"integrated the pointwise {relation} of lemma {lemma.step.name!r} over {lhs.limits[0]}"
 
 
-
-def induction(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]) -> tuple[Status, str]:
+def induction(
+    step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]
+) -> tuple[Status, str]:
     """P(D) for every positive integer D from cited lemmas P(1) and P(D) => P(D + 1)."""
     if step.relation != "==" or len(step.cites) != 2 or step.domain is None:
         return "failed", "induction: an == step with domain=(D, Naturals) citing (base, inductive)"
@@ -95,32 +115,65 @@ def induction(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, H
         return "failed", "induction: the inductive step must assume exactly P(D)"
     if not (same(hyp[0].lhs, step.lhs) and same(hyp[0].rhs, step.rhs)):
         return "failed", f"induction: {inductive.name!r} assumes something other than P({d})"
+    names, _ = _support(inductive.name, lemmas)
+    about = [n for n in sorted(names) if n in hyps and d in hyps[n].fact.free_symbols]
+    if about:  # P(D) => P(D + 1) shown only where such a hypothesis holds: the chain from P(1) breaks
+        return "failed", f"induction: {inductive.name!r} rests on hypotheses about {d}: {about}"
     return "proved", f"induction on {d}: base {base.name!r}, step {inductive.name!r}"
 
 
-def instance(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]) -> tuple[Status, str]:
-    """The cited lemma with variables replaced, each replacement shown to lie in its variable's domain."""
+def _support(name: str, lemmas: Mapping[str, StepResult]) -> tuple[set[str], list[Hypothesis]]:
+    """The claim hypotheses (names) and local ones that lemma ``name`` rests on, through its citations."""
+    names: set[str] = set()
+    local: list[Hypothesis] = []
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in lemmas:
+            continue
+        seen.add(current)
+        step = lemmas[current].step
+        names.update(step.hypotheses)
+        local.extend(step.assuming)
+        todo.extend(step.cites)
+    return names, local
+
+
+def instance(
+    step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]
+) -> tuple[Status, str]:
+    """The cited lemma with symbols replaced, each replacement shown to have every assumption its symbol
+    carries (and to lie in the lemma's ``domain``); the lemma, through all it cites, may rest on no
+    hypothesis that mentions a replaced symbol (it must hold for every value of it)."""
     if len(step.cites) != 1 or not step.substitution:
         return "failed", "instance: one cited lemma and a substitution are required"
     lemma = lemmas[step.cites[0]].step
     mapping = dict(step.substitution)
+    if not all(isinstance(var, sp.Symbol) for var in mapping):
+        return (
+            "failed",
+            f"instance: only symbols can be replaced, not {[v for v in mapping if not v.is_Symbol]}",
+        )
     if lemma.relation != step.relation or not (
         same(step.lhs, lemma.lhs.subs(mapping, simultaneous=True))
         and same(step.rhs, lemma.rhs.subs(mapping, simultaneous=True))
     ):
         return "failed", f"instance: the step is not lemma {lemma.name!r} with {mapping}"
-    if lemma.assuming:
-        return "failed", "instance: a lemma with its own hypotheses cannot be instantiated"
-    about = [n for n in lemma.hypotheses if n in hyps and hyps[n].fact.free_symbols & set(mapping)]
+    names, local = _support(lemma.name, lemmas)
+    facts = [hyps[n].fact for n in sorted(names) if n in hyps] + [h.fact for h in local]
+    about = [sp.sstr(f) for f in facts if f.free_symbols & set(mapping)]
     if about:
-        return "failed", f"instance: lemma {lemma.name!r} uses hypotheses about the replaced variables: {about}"
+        return (
+            "failed",
+            f"instance: lemma {lemma.name!r} rests on hypotheses about the replaced symbols: {about}",
+        )
     ctx = context(step, hyps)
     for var, expr in step.substitution:
         shown, _ = with_sign_facts(expr, ctx)
-        needs = [(k, getattr(var, f"is_{k}")) for k in ("integer", "real", "positive", "nonnegative", "nonzero")]
-        for kind, wanted in needs:
-            if wanted and getattr(shown, f"is_{kind}") is not True:
-                return "failed", f"instance: {expr} is not shown {kind}, as {var} is"
+        wanted = sorted(k for k, v in var.assumptions0.items() if v is True and k != "commutative")
+        missing = [k for k in wanted if getattr(shown, f"is_{k}") is not True]
+        if missing:
+            return "failed", f"instance: {expr} is not shown {', '.join(missing)}, as {var} is"
         if lemma.domain is not None and lemma.domain[0] == var:
             interval = lemma.domain[1]
             inside = {sp.Interval.open(0, sp.oo): shown.is_positive, sp.Reals: shown.is_real}.get(interval)

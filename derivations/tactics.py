@@ -8,7 +8,8 @@ integration and summation that hold only under conditions, checked here before t
   consumes must be licensed: by a stated ``integrable(f, z)`` hypothesis for its integrand, or by
   evaluating to a finite closed form. Otherwise the tactic leaves the expression as it is.
 - ``peel_sum``: Σ_{j=a}^{b+1} f(j) = Σ_{j=a}^{b} f(j) + f(b + 1), when b + 1 >= a is known.
-- ``hypotheses``: replace the lhs of each stated equality hypothesis by its rhs.
+- ``hypotheses``: replace the lhs of each stated equality hypothesis by its rhs, outside binders of its
+  variables (like the sign facts below).
 
 Sign and domain hypotheses are not tactics: ``with_sign_facts`` replaces the hypothesised expression by a
 Dummy carrying the sign while the tactics run, outside any integral, sum or derivative that binds its
@@ -25,6 +26,8 @@ import sympy as sp
 from derivations.core import Hypothesis
 
 BINDERS = (sp.Integral, sp.Sum, sp.Product, sp.Derivative, sp.Subs, sp.Lambda)
+#: Binders whose bound symbol is not in ``.variables``: the limit variable, the set-builder variable.
+_OTHER_BINDERS = (sp.Limit, sp.ConditionSet, sp.ImageSet)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,9 +55,14 @@ def same(a: sp.Basic, b: sp.Basic) -> bool:
     return bool(canonical(a) == canonical(b))
 
 
-def _bound(expr: sp.Basic) -> set[sp.Basic]:
-    variables = getattr(expr, "variables", ())
-    return set(variables) if isinstance(expr, BINDERS) else set()
+def bound_by(expr: sp.Basic) -> set[sp.Basic]:
+    """The symbols ``expr`` binds (an integral's, a sum's, a limit's variable), none if it binds none."""
+    if isinstance(expr, BINDERS):
+        return set(getattr(expr, "variables", ()))
+    if isinstance(expr, _OTHER_BINDERS):
+        inner: set[sp.Basic] = set().union(*(a.free_symbols for a in expr.args))
+        return inner - expr.free_symbols
+    return set()
 
 
 def replace_free(expr: sp.Basic, target: sp.Basic, replacement: sp.Basic) -> sp.Basic:
@@ -63,7 +71,7 @@ def replace_free(expr: sp.Basic, target: sp.Basic, replacement: sp.Basic) -> sp.
         return replacement
     if not isinstance(expr, sp.Basic) or not expr.args or isinstance(expr, sp.MatrixBase):
         return expr
-    if _bound(expr) & target.free_symbols:
+    if bound_by(expr) & target.free_symbols:
         return expr
     args = tuple(replace_free(a, target, replacement) for a in expr.args)
     return expr if args == expr.args else expr.func(*args)
@@ -76,7 +84,7 @@ def sign_dummy(fact: sp.Basic) -> tuple[sp.Basic, sp.Dummy] | None:
         return rel.lhs, sp.Dummy("h", real=True, nonzero=True)
     if not isinstance(rel, sp.core.relational.Relational) or isinstance(rel, sp.Equality):
         return None
-    lhs, rhs = (rel.lhs, rel.rhs) if rel.rhs == 0 else (rel.rhs, rel.lhs) if rel.lhs == 0 else (None, None)
+    lhs = rel.lhs if rel.rhs == 0 else rel.rhs if rel.lhs == 0 else None
     if lhs is None:
         return None
     flip = rel.lhs == 0  # 0 < a is a > 0
@@ -107,7 +115,9 @@ def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dum
     """``expr`` with each sign/domain-hypothesised expression replaced by a signed Dummy; the inverse map."""
     back: dict[sp.Dummy, sp.Basic] = {}
     for h in ctx.hypotheses:
-        pair = sign_dummy(h.fact) if h.kind == "sign" else domain_dummy(h.fact) if h.kind == "domain" else None
+        pair = (
+            sign_dummy(h.fact) if h.kind == "sign" else domain_dummy(h.fact) if h.kind == "domain" else None
+        )
         if pair is None:
             continue
         target, dummy = pair
@@ -118,9 +128,10 @@ def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dum
 
 
 def substitute_equalities(expr: sp.Basic, ctx: Context) -> sp.Basic:
-    """Replace the lhs of every stated equality hypothesis by its rhs (exact subexpressions only)."""
+    """Replace the lhs of every stated equality hypothesis by its rhs: exact subexpressions, where its
+    variables are free (x = 0 says nothing about the x of ∫₀¹ x dx)."""
     for h in ctx.of_kind("equality"):
-        expr = expr.xreplace({h.fact.lhs: h.fact.rhs})
+        expr = replace_free(expr, h.fact.lhs, h.fact.rhs)
     return expr
 
 
@@ -128,14 +139,16 @@ def _licensed(integral: sp.Integral, ctx: Context) -> bool:
     """Linearity may touch ``integral``: its integrand is stated integrable, or it evaluates finite."""
     for h in ctx.of_kind("integrable"):
         stated = h.fact.lhs
-        if stated.limits == integral.limits and canonical(stated.function) == canonical(sp.Abs(integral.function)):
+        if stated.limits == integral.limits and canonical(stated.function) == canonical(
+            sp.Abs(integral.function)
+        ):
             return True
     try:
         value = integral.doit()
     except (TypeError, ValueError, NotImplementedError):
         return False
     bad = (sp.oo, -sp.oo, sp.zoo, sp.nan)
-    return not value.has(sp.Integral, sp.Piecewise, *bad) and value.is_finite is not False
+    return not value.has(sp.Integral, sp.Piecewise, *bad) and value.is_finite is True
 
 
 def _nested(integral: sp.Integral) -> sp.Integral:
@@ -143,7 +156,7 @@ def _nested(integral: sp.Integral) -> sp.Integral:
     inner: sp.Basic = integral.function
     for limit in integral.limits:
         inner = sp.Integral(inner, limit)
-    return inner  # type: ignore[return-value]
+    return inner
 
 
 def _split_one(integral: sp.Integral, ctx: Context) -> sp.Basic:

@@ -9,7 +9,8 @@ to ``index.html``. Content, in order: the summary (counts, total seconds, versio
 claim first and in red; the claims proved in general and those proved for a special case; what rests on
 what; the viewers' questions with their answers and claims; every claim (statement, hypotheses, what it
 uses, conclusions, steps, impl cross-check, the command that re-runs it); the ablation figure; the
-benchmark table. A missing optional part is replaced by a one-line note.
+benchmark table; the audit of published VAE loss code (``audit/results/``: the KL table and figure, the
+other kernels' verdicts). A missing optional part is replaced by a one-line note.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from derivations.outputs import output_dir, output_file, write_atomically
-from report import bench, crosscheck, parts, records
+from report import audit, bench, crosscheck, parts, records
 from report.markdown import render_markdown
 from report.model import Report
 from report.page import render_html
@@ -58,6 +59,7 @@ def build(document: Any, root: Path = ROOT) -> Report:
         questions=parts.questions(notes),
         figures=parts.figures(root / "experiments" / "results", notes),
         benchmarks=bench.benchmarks(root, notes),
+        audit=audit.audit(root, notes),
         notes=notes,
     )
 
@@ -77,7 +79,11 @@ def write_site(document: Any, site: Path, root: Path = ROOT) -> Path:
         return f"figures/{f.path.name}"
 
     page, markdown = render_html(report, href), render_markdown(report, href)
-    for f in report.figures:
+    figures = (*report.figures, *([report.audit.figure] if report.audit.figure else []))
+    names = [f.path.name for f in figures]
+    if len(set(names)) < len(names):
+        raise ValueError(f"two figures would be copied to the same name in figures/: {names}")
+    for f in figures:
         write_atomically(output_file(site / "figures" / f.path.name, "figure"), f.path.read_bytes())
     write_atomically(site / "REPORT.md", markdown)
     return write_atomically(index, page)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from report.audit import KL_HEADER, AuditPart
 from report.graph import layout
 from report.markdown_claim import claim, esc, failed_step, link, text
 from report.model import Report
@@ -105,6 +106,32 @@ def figure(f: Figure, href: Callable[[Figure], str]) -> list[str]:
     )
 
 
+def audit(a: AuditPart, href: Callable[[Figure], str]) -> list[str]:
+    """The audit section: the KL table, its figure, the other kernels, where each file was measured."""
+    lines = [
+        "`python -m audit my_file.py:my_kl` checks anyone's KL (or `--kernel` reparameterize, bernoulli-nll,",
+        "neg-elbo) against the ledger's closed form, claim `gaussian-kl-standard`; `nox -s audit` writes",
+        "these results. Shown as recorded in `audit/results/`; ✗ marks a failed check, with its worst input.",
+        "",
+    ]
+    if a.kl:
+        rows = [
+            f"| `{esc(k.target)}`{' (transcribed)' if k.transcribed else ''} | {esc(k.source)} | "
+            + " | ".join(map(esc, k.cells))
+            + " |"
+            for k in a.kl
+        ]
+        header = ["| " + " | ".join(KL_HEADER) + " |", "|" + "---|" * len(KL_HEADER)]
+        lines += [f"### The KL: {len(a.kl)} implementations", "", *header, *rows, ""]
+    if a.figure:
+        caption = [f"*{esc(line)}*\n" for line in a.figure.caption.splitlines()]
+        lines += [f"![Relative error of each KL against logvar]({href(a.figure)})", "", *caption]
+    lines += table(a.kernels) if a.kernels else []
+    return lines + [
+        f"- `{r.path}`: measured on {esc(r.machine)}; versions {esc(r.versions)}." for r in a.records
+    ]
+
+
 def render_markdown(r: Report, href: Callable[[Figure], str]) -> str:
     """REPORT.md: the same sections as the page, in the same order."""
     known = {c.id for c in r.claims}
@@ -115,6 +142,7 @@ def render_markdown(r: Report, href: Callable[[Figure], str]) -> str:
         ("claims", "Every claim", [line for c in r.claims for line in claim(c, known)]),
         ("figures", "The ablation", [line for f in r.figures for line in figure(f, href)]),
         ("benchmarks", "Benchmarks", [line for t in r.benchmarks for line in table(t)]),
+        ("audit", "Audit of published VAE loss code", audit(r.audit, href)),
     ]
     lines = ["# The VAE loss, checked step by step", "", *summary(r)]
     for key, title, body in parts:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from report.audit import AuditPart
 from report.crosscheck import ImplView
 from report.parts import Figure, Question, Table, fmt
 
@@ -122,6 +123,7 @@ class Report:
     figures: tuple[Figure, ...]
     benchmarks: tuple[Table, ...]
     notes: dict[str, str]
+    audit: AuditPart = dataclasses.field(default_factory=AuditPart)  # published VAE loss code, audited
 
     @property
     def failed(self) -> tuple[ClaimView, ...]:

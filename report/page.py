@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from report import mathml
+from report.audit import KL_HEADER
 from report.graph import layout
 from report.model import RELATION, Report
 from report.parts import Figure
@@ -27,6 +28,7 @@ ENV = jinja2.Environment(
 )
 ENV.filters.update(math=mathml.math, text=mathml.text)
 ENV.globals.update(relation=mathml.relation, step_formula=mathml.step_formula, RELATION=RELATION)
+ENV.globals.update(KL_HEADER=KL_HEADER)
 
 #: The page's sections: (id, heading, navigation label), in order.
 SECTIONS = (
@@ -37,6 +39,7 @@ SECTIONS = (
     ("claims", "Every claim", "Claims"),
     ("figures", "The ablation", "Ablation"),
     ("benchmarks", "Benchmarks", "Benchmarks"),
+    ("audit", "Audit of published VAE loss code", "Audit"),
 )
 
 

@@ -80,8 +80,15 @@ def test_function_range_with_another_free_symbol_is_not_a_proof() -> None:
     # (μ - m)² f(t)/(2τ²) > 0 for t in (0, 1) is false at μ = m: function_range treats μ - m as nonzero.
     f = t - 1 - sp.log(t)
     inside = Hypothesis("t-in-(0,1)", sp.Contains(t, sp.Interval.open(0, 1)))
-    step = Step("p", (mu - m) ** 2 * f / (2 * tau**2), 0, "test", relation=">",
-                domain=(t, sp.Interval.open(0, 1)), hypotheses=(inside.name,))  # fmt: skip
+    step = Step(
+        "p",
+        (mu - m) ** 2 * f / (2 * tau**2),
+        0,
+        "test",
+        relation=">",
+        domain=(t, sp.Interval.open(0, 1)),
+        hypotheses=(inside.name,),
+    )
     result = check_step(step, {inside.name: inside})
     assert result.status == "failed"
     assert "only free symbol" in result.detail
@@ -94,8 +101,9 @@ def test_step_domain_not_implied_by_the_hypotheses_is_not_a_proof() -> None:
     assert result.status == "failed"
     assert "domain" in result.detail
     inside = Hypothesis("x-in-[0,1]", sp.Contains(x, sp.Interval(0, 1)))
-    stated = Step("d", x * (1 - x), 0, "test", relation=">=", domain=(x, sp.Interval(0, 1)),
-                  hypotheses=(inside.name,))  # fmt: skip
+    stated = Step(
+        "d", x * (1 - x), 0, "test", relation=">=", domain=(x, sp.Interval(0, 1)), hypotheses=(inside.name,)
+    )
     assert check_step(stated, {inside.name: inside}).status == "proved"
 
 
@@ -114,8 +122,15 @@ def test_exp_minus_one_minus_r_positive_fails_at_zero() -> None:
 def test_refutation_stays_inside_the_declared_domain() -> None:
     # log(1 + e^l) - x l >= 0 holds for x in [0, 1]; x = -4/3 outside [0, 1] is no counterexample.
     inside = Hypothesis("x-in-[0,1]", sp.Contains(x, sp.Interval(0, 1)))
-    step = Step("bce", sp.log(1 + sp.exp(l)) - x * l, 0, "as claimed", relation=">=", holds=False,
-                hypotheses=(inside.name,))  # fmt: skip
+    step = Step(
+        "bce",
+        sp.log(1 + sp.exp(l)) - x * l,
+        0,
+        "as claimed",
+        relation=">=",
+        holds=False,
+        hypotheses=(inside.name,),
+    )
     result = check_step(step, {inside.name: inside})
     assert result.status == "failed"
     outside = Step("bce", sp.log(1 + sp.exp(l)) - x * l, 0, "as claimed", relation=">=", holds=False)

@@ -23,6 +23,8 @@ from report.bench import CASE
 from report.records import STRUCTURE
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "ledger-example.json"
+#: A hand-made audit/results/: file name -> the JSON document ``nox -s audit`` would write there.
+AUDIT = Path(__file__).parent / "fixtures" / "audit-results.json"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -43,8 +45,19 @@ def old_example() -> dict[str, Any]:
     return document
 
 
+def audit_results(root: Path) -> Path:
+    """Write the hand-made audit results and a KL figure under ``root/audit/results``; return ``root``."""
+    results = root / "audit" / "results"
+    results.mkdir(parents=True)
+    for name, document in json.loads(AUDIT.read_text(encoding="utf-8")).items():
+        (results / name).write_text(json.dumps(document), encoding="utf-8")
+    plt.imsave(results / "kl.png", np.linspace(1, 0, 600).reshape(20, 30))
+    return root
+
+
 def project_root(tmp: Path) -> Path:
-    """A project tree with an ablation figure and its JSON, a pytest-benchmark result, and a stray JSON."""
+    """A project tree with an ablation figure and its JSON, a pytest-benchmark result, a stray JSON, and
+    the audit results."""
     results = tmp / "experiments" / "results"
     results.mkdir(parents=True)
     plt.imsave(results / "latent.png", np.linspace(0, 1, 800).reshape(20, 40))
@@ -64,7 +77,7 @@ def project_root(tmp: Path) -> Path:
     (tmp / "benchmarks" / "results").mkdir(parents=True)
     (tmp / "benchmarks" / "results" / "cpu.json").write_text(json.dumps({"benchmarks": runs}))
     (tmp / "benchmarks" / "results" / "scaling.json").write_text("[1, 2]")
-    return tmp
+    return audit_results(tmp)
 
 
 def test_counts_by_status_keep_definitions_apart_from_proofs(tmp_path: Path) -> None:
@@ -168,7 +181,7 @@ def test_markdown_links_figures_from_where_it_is_written(tmp_path: Path) -> None
 
 def test_missing_optional_parts_are_one_line_notes(tmp_path: Path) -> None:
     r = report.build(example(), tmp_path)
-    assert {"figures", "benchmarks"} <= set(r.notes)
+    assert {"figures", "benchmarks", "audit"} <= set(r.notes)
     assert all("\n" not in note for note in r.notes.values())
 
 
