@@ -100,3 +100,5 @@ p_post = sp.Function("p_post", _latex=_conditional("p"))  # exact posterior p(z|
 # delta != 0, or sigma = rho tau with rho != 1 (the two ways q can differ from the posterior).
 delta = sp.Symbol("delta", real=True, nonzero=True)
 rho = sp.Symbol("rho", positive=True)
+# The residual r = x - b of the linear-Gaussian model: p(x) is first integrated at b = 0 as a function of r.
+r_resid = sp.Symbol("r", real=True)

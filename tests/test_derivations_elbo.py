@@ -25,7 +25,7 @@ from derivations.claims.elbo_gaussian import LOG_LIKELIHOOD, LOG_RATIO_PRIOR
 from derivations.claims.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
 from derivations.claims.moments import normal_pdf
 from derivations.core import Claim, Conclusion, Hypothesis
-from derivations.symbols import b, delta, m, mu, rho, s, sigma, tau, w, x, z
+from derivations.symbols import b, delta, m, mu, r_resid, rho, s, sigma, tau, w, x, z
 
 CLAIMS = {c.id: c for c in (*linear_gaussian.claims(), *elbo_gaussian.claims())}
 #: float64 tolerance against quadrature (scipy.integrate.quad reaches ~1e-12 on these smooth integrands).
@@ -86,6 +86,8 @@ PLANTED = [
     ("marginal-likelihood", "posterior-bayes", "missing-factor-w",
      sp.log(normal_pdf(z, (x - b) / (w**2 + s**2), sp.sqrt(POSTERIOR_VAR)))),
     ("marginal-likelihood", "posterior-precision", "missing-noise-precision", 1 + w**2),
+    ("marginal-likelihood", "marginal-integral", "instance-at-the-wrong-residual",
+     normal_pdf(x, -b, sp.sqrt(w**2 + s**2))),
     ("elbo-decomposition-linear-gaussian", "reconstruction-pointwise", "cross-term-sign",
      normal_pdf(z, mu, sigma) * LOG_LIKELIHOOD.subs(w, -w)),
     ("elbo-decomposition-linear-gaussian", "regulariser-pointwise", "log-sigma-sign",
@@ -113,7 +115,11 @@ def test_planted_wrong_version_is_rejected(claim_id: str, name: str, label: str,
 @pytest.mark.parametrize(
     ("claim_id", "name", "wrong"),
     [
-        ("marginal-likelihood", "marginal-integral", normal_pdf(x, b, w**2 + s**2)),  # variance used as std
+        (
+            "marginal-likelihood",
+            "marginal-integral-centred",
+            normal_pdf(r_resid, 0, w**2 + s**2),
+        ),  # var for std
         (
             "kl-identity-linear-gaussian",
             "kl-to-gaussian-moments",

@@ -19,7 +19,7 @@ import sympy as sp
 
 from derivations.claims.moments import normal_pdf, standard_normal_pdf
 from derivations.core import Claim, Conclusion, Step, rests_on
-from derivations.symbols import b, s, w, x, z
+from derivations.symbols import b, r_resid, s, w, x, z
 
 BISHOP = "Bishop (2006), Pattern Recognition and Machine Learning, §2.3.3, eq. (2.113)-(2.117)"
 #: Marginal variance of x: Var[w z + b + noise] = w^2 + s^2 (Bishop 2006, eq. 2.115).
@@ -81,14 +81,25 @@ def claims() -> tuple[Claim, ...]:
     likelihood, prior = normal_pdf(x, w * z + b, s), standard_normal_pdf(z)
     marginal = normal_pdf(x, b, sp.sqrt(MARGINAL_VAR))
     model = (sp.Q.positive(s), sp.Q.nonzero(w))
+    centred = {r_resid: x - b}
     steps = (
+        Step(
+            name="marginal-integral-centred",
+            lhs=sp.Integral(normal_pdf(r_resid, w * z, s) * prior, (z, -sp.oo, sp.oo)),
+            rhs=normal_pdf(r_resid, 0, sp.sqrt(MARGINAL_VAR)),
+            rule="∫ N(r; w z, s^2) N(z; 0, 1) dz = N(r; 0, w^2 + s^2), a Gaussian integral, for every real r",
+            assumptions=model,
+            tactics=("doit", "together", "simplify"),  # together: SymPy's erfc form needs it at r = 0
+            lemma=True,
+        ),
         Step(
             name="marginal-integral",
             lhs=sp.Integral(likelihood * prior, (z, -sp.oo, sp.oo)),
             rhs=marginal,
-            rule="sum rule: p(x) = ∫ p(x|z) p(z) dz, a Gaussian integral (closed form: a conjugate model)",
-            assumptions=model,
-            tactics=("doit", "together", "simplify"),  # together: SymPy's erfc form needs it at b = 0, x = 0
+            rule="sum rule: p(x) = ∫ p(x|z) p(z) dz, the centred integral at r = x - b (a conjugate model)",
+            by="instance",
+            cites=("marginal-integral-centred",),
+            substitution=tuple(centred.items()),
         ),
         Step(
             name="log-marginal",
@@ -117,7 +128,7 @@ def claims() -> tuple[Claim, ...]:
     conclusions = tuple(
         Conclusion(step.lhs, step.rhs, chain=(step.name,), name=name)
         for step, name in zip(
-            steps, ("evidence", "log-evidence", "posterior", "posterior-precision"), strict=True
+            steps[1:], ("evidence", "log-evidence", "posterior", "posterior-precision"), strict=True
         )
     )
     return (
