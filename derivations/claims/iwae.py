@@ -97,7 +97,7 @@ def claims() -> tuple[Claim, ...]:
     return (
         Claim(
             id="iwae-bound",
-            title="Importance-weighted bound for K = 1 and 2 only: L_1 = ELBO(q), L_2 <= log p(x) (every q, model)",
+            title="Importance-weighted bound, K = 1 and 2 only: L_1 = ELBO(q), L_2 <= log p(x), any q, model",
             conclusions=(
                 Conclusion(steps[1].lhs, ELBO_Q, chain=("iwae-1",), name="one-sample-is-elbo"),
                 Conclusion(
