@@ -72,6 +72,9 @@ def test_worked_instance_is_proved(claim_id: str) -> None:
     result = check_claim(claim, used=used)  # type: ignore[arg-type]
     assert result.status == "proved", result.detail
     assert all(c.status == "proved" for c in result.conclusions)
+    if claim_id != "marginal-likelihood":  # a worked instance says so, and names its general claim
+        assert "linear-Gaussian model" in claim.special_case
+        assert claim.title.startswith("Worked instance")
 
 
 # Planted wrong right sides: (claim, step, label, wrong). The cheap steps get every kind of mistake.

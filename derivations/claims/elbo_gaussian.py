@@ -37,6 +37,7 @@ LOG_RATIO_GAUSSIAN = (
     sp.log(tau) - sp.log(sigma) - (z - mu) ** 2 / (2 * sigma**2) + (z - m) ** 2 / (2 * tau**2)
 )
 ZERO = sp.Integer(0)
+INSTANCE = "the linear-Gaussian model z ~ N(0, 1), x | z ~ N(w z + b, s^2) with q = N(mu, sigma^2)"
 GAUSSIAN = (sp.Q.positive(sigma), sp.Q.positive(s), sp.Q.positive(tau))
 
 
@@ -82,6 +83,7 @@ def _decomposition() -> Claim:
     )
     return Claim(
         id="elbo-decomposition-linear-gaussian",
+        special_case=f"{INSTANCE} (a worked instance of elbo-decomposition, proved for every q and model)",
         title="Worked instance (linear-Gaussian model, q = N(mu, sigma^2)): ELBO, reconstruction and KL in "
         "closed form, from their integrals",
         conclusions=tuple(
@@ -117,6 +119,7 @@ def _identity() -> Claim:
     )  # fmt: skip
     return Claim(
         id="kl-identity-linear-gaussian",
+        special_case=f"{INSTANCE} (a worked instance of kl-identity, proved for every q and model)",
         title="Worked instance (linear-Gaussian model, q = N(mu, sigma^2)): log p(x) = ELBO + KL(q || p(z|x))"
         " in closed form; ELBO and KL have opposite gradients",
         conclusions=(
@@ -185,6 +188,7 @@ def _bound() -> Claim:
     )  # fmt: skip
     return Claim(
         id="elbo-bound-linear-gaussian",
+        special_case=f"{INSTANCE} (a worked instance of elbo-bound, proved for every q and model)",
         title="Worked instance (linear-Gaussian model, q = N(mu, sigma^2)): the gap is KL(q || p(z|x)) >= 0, "
         "zero exactly at mu = m, sigma = tau (the posterior)",
         conclusions=(
