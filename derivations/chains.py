@@ -5,14 +5,20 @@ The rules, each the only way its conclusion is reached:
 - **Chain.** A true conclusion ``L rel R`` holds if its chain s_1, ..., s_n satisfies
   canonical(s_1.lhs) = canonical(L), canonical(s_i.rhs) = canonical(s_{i+1}.lhs), canonical(s_n.rhs) =
   canonical(R) (``tactics.canonical``: SymPy's automatic evaluation, nothing more), every s_i is proved
-  (definitions allowed, not all of them), and the relations compose by transitivity in one direction to
-  one that implies ``rel`` (== with >= gives >=, with > gives >).
+  (definitions allowed; a chain of definitions only gives a ``definition``, and a claim with such a
+  conclusion is a ``definition``, never ``proved``), and the relations compose by transitivity in one
+  direction to one that implies ``rel`` (== with >= gives >=, with > gives >).
 - **Lemma.** A step on no chain must be ``lemma=True`` and cited by some step; a step's status is the
-  weaker of its own and its cited lemmas'.
-- **Rules.** ``rules.py``: monotone (integrate a pointwise lemma) and induction.
+  weaker of its own and its cited lemmas'; lemmas citing each other in a cycle fail. A lemma proved
+  under its own hypothesis (``assuming``) is cited only by its induction step.
+- **Rules.** ``rules.py``: monotone, chain, instance, induction.
+- **Quantified symbols.** Hypotheses about a symbol the claim integrates, sums or inducts over hold for
+  every value of it, and the statement says so ("for all z"); equalities about them are substituted
+  under their binders.
 - **Uses.** A claim is proved only if every claim in ``uses`` is, and ``uses`` covers every helper marked
   ``rests_on`` that was called while the claim was built.
-- **Refutation.** A conclusion with ``holds=False`` must be refuted inside the displayed hypotheses.
+- **Refutation.** A conclusion with ``holds=False`` (and no chain) must be refuted by a counterexample
+  inside every displayed hypothesis.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import sympy as sp
 
 from derivations.check import StepResult, check_step
 from derivations.core import Claim, Conclusion, Status, Step
+from derivations.display import quantified_symbols
 from derivations.rules import RULES, compose, implies
 from derivations.tactics import canonical, same
 
@@ -112,6 +119,11 @@ def structure(claim: Claim) -> list[str]:
     return problems
 
 
+def quantified(claim: Claim) -> frozenset[sp.Basic]:
+    """The claim's quantified symbols: its hypotheses about them hold for every value (displayed so)."""
+    return frozenset(quantified_symbols(claim))
+
+
 def _weakest(statuses: Sequence[Status]) -> Status:
     return min(statuses, key=lambda s: _RANK[s]) if statuses else "failed"
 
@@ -121,7 +133,7 @@ def _conclusion(c: Conclusion, results: Mapping[str, StepResult], claim: Claim) 
         name = c.name or "claimed"
         step = Step(name, c.lhs, c.rhs, "the statement as claimed", relation=c.relation, holds=False,
                     hypotheses=tuple(h.name for h in claim.hypotheses))  # fmt: skip
-        r = check_step(step, {h.name: h for h in claim.hypotheses})
+        r = check_step(step, {h.name: h for h in claim.hypotheses}, quantified=quantified(claim))
         return ConclusionResult(c, "refuted" if r.status == "refuted" else "failed", r.detail)
     steps = [results[n] for n in c.chain]
     joints = [c.lhs, *(x for r in steps for x in (r.step.lhs, r.step.rhs)), c.rhs]
@@ -144,6 +156,7 @@ def _conclusion(c: Conclusion, results: Mapping[str, StepResult], claim: Claim) 
 def _check_steps(claim: Claim) -> dict[str, StepResult]:
     """Every step, cited lemmas first; a rule step is closed by its rule, then weakened by its lemmas."""
     hyps = {h.name: h for h in claim.hypotheses}
+    everywhere = quantified(claim)
     done: dict[str, StepResult] = {}
     pending = list(claim.steps)
     while pending:
@@ -159,7 +172,7 @@ def _check_steps(claim: Claim) -> dict[str, StepResult]:
             cited = [done[c] for c in s.cites if c in done]
             if s.by == "tactics":
                 proved = tuple(c.step for c in cited if c.status == "proved")
-                r = check_step(s, hyps, proved)
+                r = check_step(s, hyps, proved, quantified=everywhere)
             else:
                 start = time.perf_counter()
                 try:
@@ -179,11 +192,15 @@ def check_claim(claim: Claim, used: Mapping[str, ClaimResult] | None = None) -> 
     """Check every step and conclusion of ``claim``; ``used`` holds the results of the claims it uses
     (looked up and checked through the registry when not given)."""
     start = time.perf_counter()
+    trouble: list[str] = []
     if used is None:
         from derivations.registry import check_uses
 
-        used = check_uses(claim)
-    problems = structure(claim)
+        try:
+            used = check_uses(claim)
+        except Exception as exc:  # the registry does not build: what the claim rests on is unchecked
+            used, trouble = {}, [f"what it rests on could not be checked: {type(exc).__name__}: {exc}"]
+    problems = trouble + structure(claim)
     results = _check_steps(claim) if not problems else {}
     if not problems:
         conclusions = tuple(_conclusion(c, results, claim) for c in claim.conclusions)

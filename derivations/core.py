@@ -12,12 +12,22 @@ can plant a wrong one and watch the checker reject it. Nothing here can produce 
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Literal, TypeVar
+from typing import Literal
 
 import sympy as sp
+
+from derivations.provenance import collecting_helper_uses, rests_on, take_helper_uses
+
+__all__ = [
+    "Claim",
+    "Conclusion",
+    "Hypothesis",
+    "Step",
+    "collecting_helper_uses",
+    "integrable",
+    "oriented",
+    "rests_on",
+]
 
 Relation = Literal["==", ">=", ">", "<=", "<"]
 Status = Literal["proved", "definition", "checked-numerically", "refuted", "failed"]
@@ -198,9 +208,9 @@ class Claim:
     helper_uses: frozenset[str] = dataclasses.field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
-        if _COLLECTING:
-            object.__setattr__(self, "helper_uses", frozenset(_COLLECTING[-1]))
-            _COLLECTING[-1].clear()
+        taken = take_helper_uses()
+        if taken is not None:
+            object.__setattr__(self, "helper_uses", taken)
 
     def step(self, name: str) -> Step:
         """The step called ``name``; KeyError names the claim and its steps if there is none."""
@@ -230,35 +240,3 @@ def oriented(step: Step | Conclusion) -> tuple[sp.Basic, sp.Basic, str]:
     if step.relation in _FLIP:
         return step.rhs, step.lhs, _FLIP[step.relation]
     return step.lhs, step.rhs, step.relation
-
-
-# -- helper provenance: a helper that returns a closed form proved by a claim says so ------------------------
-
-_COLLECTING: list[set[str]] = []
-F = TypeVar("F", bound=Callable[..., object])
-
-
-def rests_on(*claim_ids: str) -> Callable[[F], F]:
-    """Mark a helper whose result is proved by ``claim_ids``: a claim built with it must declare them."""
-
-    def decorate(func: F) -> F:
-        @functools.wraps(func)
-        def wrapper(*args: object, **kwargs: object) -> object:
-            if _COLLECTING:
-                _COLLECTING[-1].update(claim_ids)
-            return func(*args, **kwargs)
-
-        wrapper.rests_on = claim_ids  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
-
-    return decorate
-
-
-@contextmanager
-def collecting_helper_uses() -> Iterator[None]:
-    """While active, each ``Claim`` records the ``rests_on`` helpers called since the previous claim."""
-    _COLLECTING.append(set())
-    try:
-        yield
-    finally:
-        _COLLECTING.pop()

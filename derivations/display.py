@@ -8,6 +8,7 @@ import sympy as sp
 
 from derivations import symbols
 from derivations.core import Claim, Conclusion
+from derivations.facts import integration_symbols
 
 
 def latex(expr: sp.Basic) -> str:
@@ -62,20 +63,18 @@ def conclusion_latex(c: Conclusion) -> str:
     return body if c.holds else rf"\text{{claimed: }} {body}"
 
 
-def bound_symbols(claim: Claim) -> set[sp.Symbol]:
-    """The symbols the claim integrates, sums or multiplies over anywhere (conclusions, hypotheses, steps)."""
+def quantified_symbols(claim: Claim) -> set[sp.Basic]:
+    """The symbols a hypothesis about holds for every value of: those the claim integrates, sums or
+    multiplies over anywhere (conclusions, hypotheses, steps), and the variables of its inductions."""
     exprs = [e for c in claim.conclusions for e in (c.lhs, c.rhs)] + [h.fact for h in claim.hypotheses]
     exprs += [e for s in claim.steps for e in (s.lhs, s.rhs)]
-    bound: set[sp.Symbol] = set()
-    for expr in exprs:
-        for binder in expr.atoms(sp.Integral, sp.Sum, sp.Product) if isinstance(expr, sp.Basic) else ():
-            bound.update(v for v in binder.variables if isinstance(v, sp.Symbol))
-    return bound
+    inducted = {s.domain[0] for s in claim.steps if s.by == "induction" and s.domain is not None}
+    return set(integration_symbols(*exprs)) | inducted
 
 
-def hypothesis_latex(fact: sp.Basic, bound: set[sp.Symbol]) -> str:
-    """A hypothesis; one about a variable that the claim integrates over holds for every value of it (the
-    monotone rule reads it so), and says so: "q(z) > 0 for all z"."""
+def hypothesis_latex(fact: sp.Basic, bound: set[sp.Basic]) -> str:
+    """A hypothesis; one about a variable that the claim integrates over or inducts on holds for every
+    value of it (the monotone and induction rules read it so), and says so: "q(z) > 0 for all z"."""
     over = sorted(fact.free_symbols & bound, key=str)
     return latex(fact) + (r"\ \text{for all } " + ", ".join(latex(v) for v in over) if over else "")
 
@@ -86,7 +85,7 @@ def statement(claim: Claim) -> str:
     if doms := domains(claim):
         parts.append(r"\text{for } " + r",\ ".join(doms) + ":")
     if claim.hypotheses:
-        bound = bound_symbols(claim)
+        bound = quantified_symbols(claim)
         shown = r",\ ".join(hypothesis_latex(h.fact, bound) for h in claim.hypotheses)
         parts.append(r"\text{if } " + shown + r",\ \text{then}")
     parts.append(r";\quad ".join(conclusion_latex(c) for c in claim.conclusions))

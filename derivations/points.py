@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import sympy as sp
 
 from derivations.core import Hypothesis
-from derivations.tactics import bound_by
+from derivations.facts import bound_by, subs_free
 
 NUMERIC_DPS = 50
 _EXACT_POSITIVE = (sp.Rational(3, 2), sp.Rational(2, 5), sp.Integer(3))
@@ -71,15 +71,15 @@ def domains(symbols: list[sp.Symbol], hypotheses: tuple[Hypothesis, ...]) -> dic
 def satisfies(
     point: dict[sp.Symbol, sp.Basic], hypotheses: tuple[Hypothesis, ...], strict: bool = False
 ) -> bool:
-    """Lenient: True unless the point is known to break a sign or domain hypothesis. Strict (for
-    counterexamples): every hypothesis that mentions the point's symbols is known to hold there."""
+    """Lenient: True unless the point is known to break a hypothesis. Strict (for counterexamples): every
+    hypothesis that mentions the point's symbols is known to hold there."""
     for h in hypotheses:
-        if h.kind == "integrable" or (not strict and h.kind == "equality"):
+        if h.kind == "integrable":
             continue
         if not h.fact.free_symbols & set(point):
             continue
         try:
-            value = h.fact.subs(point)
+            value = subs_free(h.fact, point)
             if isinstance(value, sp.Equality):
                 value = sp.Eq(sp.simplify(value.lhs - value.rhs), 0)
         except (TypeError, ValueError):

@@ -9,35 +9,31 @@ integration and summation that hold only under conditions, checked here before t
   evaluating to a finite closed form. Otherwise the tactic leaves the expression as it is.
 - ``peel_sum``: Σ_{j=a}^{b+1} f(j) = Σ_{j=a}^{b} f(j) + f(b + 1), when b + 1 >= a is known.
 - ``hypotheses``: replace the lhs of each stated equality hypothesis by its rhs, outside binders of its
-  variables (like the sign facts below).
+  variables, unless the claim quantifies them (integrates or inducts over them: the hypothesis then holds
+  for every value, and the statement says so).
 
-Sign and domain hypotheses are not tactics: ``with_sign_facts`` replaces the hypothesised expression by a
-Dummy carrying the sign while the tactics run, outside any integral, sum or derivative that binds its
-variables (inside those, a pointwise fact about q(z) is not a fact about a constant).
+Sign and domain hypotheses are not tactics: see ``facts.py``. ``canonical`` (SymPy's automatic
+evaluation, nothing more) is how chain joints and citations are matched.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 import sympy as sp
 
-from derivations.core import Hypothesis
+from derivations.facts import Context, replace_free
 
-BINDERS = (sp.Integral, sp.Sum, sp.Product, sp.Derivative, sp.Subs, sp.Lambda)
-#: Binders whose bound symbol is not in ``.variables``: the limit variable, the set-builder variable.
-_OTHER_BINDERS = (sp.Limit, sp.ConditionSet, sp.ImageSet)
-
-
-@dataclasses.dataclass(frozen=True)
-class Context:
-    """What a step may use: its declared hypotheses (the claim's that it names, and its own)."""
-
-    hypotheses: tuple[Hypothesis, ...] = ()
-
-    def of_kind(self, kind: str) -> tuple[Hypothesis, ...]:
-        return tuple(h for h in self.hypotheses if h.kind == kind)
+__all__ = [
+    "TACTICS",
+    "Context",
+    "canonical",
+    "merge_integrals",
+    "peel_sum",
+    "same",
+    "split_integrals",
+    "substitute_equalities",
+]
 
 
 def canonical(expr: sp.Basic) -> sp.Basic:
@@ -55,83 +51,12 @@ def same(a: sp.Basic, b: sp.Basic) -> bool:
     return bool(canonical(a) == canonical(b))
 
 
-def bound_by(expr: sp.Basic) -> set[sp.Basic]:
-    """The symbols ``expr`` binds (an integral's, a sum's, a limit's variable), none if it binds none."""
-    if isinstance(expr, BINDERS):
-        return set(getattr(expr, "variables", ()))
-    if isinstance(expr, _OTHER_BINDERS):
-        inner: set[sp.Basic] = set().union(*(a.free_symbols for a in expr.args))
-        return inner - expr.free_symbols
-    return set()
-
-
-def replace_free(expr: sp.Basic, target: sp.Basic, replacement: sp.Basic) -> sp.Basic:
-    """``expr`` with ``target`` replaced where its variables are free (not bound by an enclosing binder)."""
-    if expr == target:
-        return replacement
-    if not isinstance(expr, sp.Basic) or not expr.args or isinstance(expr, sp.MatrixBase):
-        return expr
-    if bound_by(expr) & target.free_symbols:
-        return expr
-    args = tuple(replace_free(a, target, replacement) for a in expr.args)
-    return expr if args == expr.args else expr.func(*args)
-
-
-def sign_dummy(fact: sp.Basic) -> tuple[sp.Basic, sp.Dummy] | None:
-    """(expression, Dummy with its sign) for ``a > 0``, ``a >= 0``, ``a < 0``, ``a <= 0``, ``a != 0``."""
-    rel = fact
-    if isinstance(rel, sp.Unequality) and rel.rhs == 0:
-        return rel.lhs, sp.Dummy("h", real=True, nonzero=True)
-    if not isinstance(rel, sp.core.relational.Relational) or isinstance(rel, sp.Equality):
-        return None
-    lhs = rel.lhs if rel.rhs == 0 else rel.rhs if rel.lhs == 0 else None
-    if lhs is None:
-        return None
-    flip = rel.lhs == 0  # 0 < a is a > 0
-    op = {">": "<", "<": ">", ">=": "<=", "<=": ">="}[rel.rel_op] if flip else rel.rel_op
-    kind = {">": "positive", ">=": "nonnegative", "<": "negative", "<=": "nonpositive"}[op]
-    return lhs, sp.Dummy("h", real=True, **{kind: True})
-
-
-def domain_dummy(fact: sp.Basic) -> tuple[sp.Symbol, sp.Dummy] | None:
-    """(symbol, Dummy) for ``Contains(x, Interval)``: the Dummy keeps the sign the interval implies."""
-    if not isinstance(fact, sp.Contains) or not isinstance(fact.args[1], sp.Interval):
-        return None
-    sym, interval = fact.args
-    lo, hi = interval.inf, interval.sup
-    kwargs: dict[str, bool] = {"real": True}
-    if lo.is_positive or (lo == 0 and interval.left_open):
-        kwargs["positive"] = True
-    elif lo.is_nonnegative:
-        kwargs["nonnegative"] = True
-    elif hi.is_negative or (hi == 0 and interval.right_open):
-        kwargs["negative"] = True
-    elif hi.is_nonpositive:
-        kwargs["nonpositive"] = True
-    return sym, sp.Dummy(sym.name, **kwargs)
-
-
-def with_sign_facts(expr: sp.Basic, ctx: Context) -> tuple[sp.Basic, dict[sp.Dummy, sp.Basic]]:
-    """``expr`` with each sign/domain-hypothesised expression replaced by a signed Dummy; the inverse map."""
-    back: dict[sp.Dummy, sp.Basic] = {}
-    for h in ctx.hypotheses:
-        pair = (
-            sign_dummy(h.fact) if h.kind == "sign" else domain_dummy(h.fact) if h.kind == "domain" else None
-        )
-        if pair is None:
-            continue
-        target, dummy = pair
-        replaced = replace_free(expr, target, dummy)
-        if replaced != expr:
-            expr, back[dummy] = replaced, target
-    return expr, back
-
-
 def substitute_equalities(expr: sp.Basic, ctx: Context) -> sp.Basic:
     """Replace the lhs of every stated equality hypothesis by its rhs: exact subexpressions, where its
-    variables are free (x = 0 says nothing about the x of ∫₀¹ x dx)."""
+    variables are free or quantified (x = 1 says nothing about the x of lim_{x -> 0}, unless the claim
+    displays it for all x)."""
     for h in ctx.of_kind("equality"):
-        expr = replace_free(expr, h.fact.lhs, h.fact.rhs)
+        expr = replace_free(expr, h.fact.lhs, h.fact.rhs, ctx.quantified)
     return expr
 
 

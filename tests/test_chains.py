@@ -186,6 +186,25 @@ def test_a_claim_resting_on_an_unproved_claim_fails() -> None:
     assert status(on_it, {"base": check_claim(good, {})}) == "proved"
 
 
+def test_a_registry_that_does_not_build_fails_the_claims_resting_on_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken() -> tuple[Claim, ...]:
+        raise TypeError("Claim.__init__() got an unexpected keyword argument 'statement'")
+
+    monkeypatch.setattr(registry, "all_claims", broken)
+    c = Claim(
+        "on-it",
+        "t",
+        conclusions=(Conclusion(TRUE.lhs, TRUE.rhs, chain=("square",)),),
+        steps=(TRUE,),
+        uses=("base",),
+    )
+    result = check_claim(c)
+    assert result.status == "failed"
+    assert "could not be checked" in result.detail
+
+
 def test_a_cycle_of_uses_between_claims_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     c = (Conclusion(TRUE.lhs, TRUE.rhs, chain=("square",)),)
     a = Claim("a", "a", conclusions=c, steps=(TRUE,), uses=("b",))
