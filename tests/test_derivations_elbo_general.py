@@ -7,6 +7,7 @@ planted step meets exactly the hypotheses and lemmas the ledger gives it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 import pytest
@@ -78,7 +79,7 @@ def test_conclusions_are_the_general_statements() -> None:
 SLOW_STEPS = {"split-elbo-and-gap", "loss-splits", "split-reconstruction-regulariser"}
 
 
-def params(cases: list[tuple[object, ...]], name: str) -> list[object]:
+def params(cases: Sequence[tuple[object, ...]], name: str) -> list[object]:
     """pytest params with readable ids, the slow ones marked."""
     marks = lambda c: pytest.mark.slow if c[1] in SLOW_STEPS else ()  # noqa: E731
     return [pytest.param(*c, id=name.format(*c), marks=marks(c)) for c in cases]

@@ -146,7 +146,7 @@ def _identity() -> Claim:
 def _drop_variance_part(name: str, lhs: sp.Expr, lemma: bool = False) -> Step:
     """KL(N(mu, sigma^2) || N(m, tau^2)) >= (mu - m)^2 / (2 tau^2), by f >= 0 at t = sigma^2 / tau^2."""
     return Step(name, lhs, lhs - gibbs_f(sigma**2 / tau**2) / 2, "f(sigma^2 / tau^2) / 2 >= 0", relation=">=",
-                cites=("half-f-at-ratio",), lemma=lemma)  # fmt: skip
+                tactics=(), cites=("half-f-at-ratio",), lemma=lemma)  # fmt: skip
 
 
 def _bound() -> Claim:
@@ -177,7 +177,7 @@ def _bound() -> Claim:
         Step("elbo-is-evidence-minus-gap", ELBO, LOG_MARGINAL - KL_TO_POSTERIOR, "rearrange the identity",
              GAUSSIAN, tactics=("expand_log", "simplify")),
         Step("drop-the-gap", LOG_MARGINAL - KL_TO_POSTERIOR, LOG_MARGINAL, "KL(q || p(z|x)) >= 0",
-             relation="<=", cites=("kl-to-posterior-nonnegative",)),
+             relation="<=", tactics=(), cites=("kl-to-posterior-nonnegative",)),
         Step("tight-at-posterior", sp.Subs(KL_TO_GAUSSIAN, (mu, sigma), (m, tau)), sp.Integer(0),
              "at mu = m, sigma = tau: 0/(2 tau^2) + f(1)/2 = 0"),
         _drop_variance_part("drop-variance-part-shifted", shifted),

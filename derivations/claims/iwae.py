@@ -62,7 +62,7 @@ def _steps() -> tuple[Step, ...]:
              "tangent - log m = f(m/p(x)) at every (z_1, z_2)", tactics=("expand_log",), hypotheses=SIGNS,
              lemma=True),
         Step("f-times-q", q2 * gibbs_f(ratio), sp.Integer(0), "q(z_2|x) f(m/p(x)) >= 0", relation=">=",
-             cites=("f-at-mean",), hypotheses=SIGNS, lemma=True),
+             tactics=(), cites=("f-at-mean",), hypotheses=SIGNS, lemma=True),
         Step("log-mean-below-tangent", q2 * (TANGENT - sp.log(MEAN)), sp.Integer(0),
              "log m <= its tangent at p(x), times q(z_2|x) > 0", relation=">=", by="chain",
              cites=("tangent-minus-log", "f-times-q"), lemma=True),

@@ -37,7 +37,7 @@ def _steps() -> tuple[Step, ...]:
              "tangent - log w = f(w/p(x)) at every z (logs of positive numbers)", tactics=("expand_log",),
              hypotheses=POSITIVE, lemma=True),
         Step("drop-f", q * sp.log(WEIGHT) + q * gibbs_f(ratio), q * sp.log(WEIGHT), "q f(w/p(x)) >= 0",
-             relation=">=", cites=("f-at-weight",), hypotheses=("q-positive",), lemma=True),
+             relation=">=", tactics=(), cites=("f-at-weight",), hypotheses=("q-positive",), lemma=True),
         Step("log-below-tangent", q * TANGENT, q * sp.log(WEIGHT), "q log w <= q tangent at every z",
              relation=">=", by="chain", cites=("tangent-minus-log", "drop-f"), lemma=True),
         Step("evidence-is-expected-weight", sp.log(sp.Integral(lik * prior, LINE)), sp.log(p_x),
