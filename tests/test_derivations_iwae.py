@@ -49,7 +49,7 @@ def test_iwae_bound_is_proved_and_labelled_special() -> None:
     [
         ("mean-of-one", {"rhs": q * sp.log(iwae.WEIGHT / 2)}),  # 1/K kept at K = 2
         ("tangent-minus-log", {"rhs": iwae.q2 * gibbs_f(iwae.MEAN / (2 * p_x))}),  # tangent at 2 p(x)
-        # Slow: the kernel's 50-digit fallback meets integrals of undefined functions (~10 s to give up).
+        # Slow: the kernel's 50-digit fallback meets integrals of undefined functions (seconds to give up).
         pytest.param("outer-split", {"rhs": q * iwae.INNER_LOG}, marks=pytest.mark.slow),  # gap dropped
         pytest.param("outer-drop-gap", {"hypotheses": ()}, marks=pytest.mark.slow),  # q > 0 not stated
         ("inner-gap-integrated", {"hypotheses": ()}),  # monotone without integrability
