@@ -123,10 +123,13 @@ def induction(
 
 
 def _support(name: str, lemmas: Mapping[str, StepResult]) -> tuple[set[str], list[Hypothesis]]:
-    """The claim hypotheses (names) and local ones that lemma ``name`` rests on, through its citations."""
+    """The claim hypotheses (names) and local ones that lemma ``name`` rests on, through its citations;
+    an induction discharges its inductive step's P(D), which is then not among them."""
     names: set[str] = set()
     local: list[Hypothesis] = []
-    seen, todo = set(), [name]
+    seen: set[str] = set()
+    discharged: set[str] = set()
+    todo = [name]
     while todo:
         current = todo.pop()
         if current in seen or current not in lemmas:
@@ -134,9 +137,22 @@ def _support(name: str, lemmas: Mapping[str, StepResult]) -> tuple[set[str], lis
         seen.add(current)
         step = lemmas[current].step
         names.update(step.hypotheses)
-        local.extend(step.assuming)
+        if step.by == "induction" and len(step.cites) == 2:
+            discharged.add(step.cites[1])
+        if current not in discharged:
+            local.extend(step.assuming)
         todo.extend(step.cites)
     return names, local
+
+
+#: The lemma domains an instance can be shown to lie in, by the assumptions that say so.
+_DOMAIN_KINDS = {
+    sp.Interval.open(0, sp.oo): ("positive",),
+    sp.Interval(0, sp.oo): ("nonnegative",),
+    sp.Reals: ("real",),
+    sp.Naturals: ("integer", "positive"),
+    sp.Naturals0: ("integer", "nonnegative"),
+}
 
 
 def instance(
@@ -176,8 +192,9 @@ def instance(
             return "failed", f"instance: {expr} is not shown {', '.join(missing)}, as {var} is"
         if lemma.domain is not None and lemma.domain[0] == var:
             interval = lemma.domain[1]
-            inside = {sp.Interval.open(0, sp.oo): shown.is_positive, sp.Reals: shown.is_real}.get(interval)
-            if inside is not True:
+            kinds = _DOMAIN_KINDS.get(interval)
+            inside = kinds is not None and all(getattr(shown, f"is_{k}") is True for k in kinds)
+            if not inside:
                 return "failed", f"instance: {expr} is not shown to lie in {interval}, the lemma's domain"
     return "proved", f"lemma {lemma.name!r} at {mapping}"
 
