@@ -21,9 +21,13 @@ if TYPE_CHECKING:
 MODULES = (
     "derivations.claims.moments",
     "derivations.claims.linear_gaussian",
+    "derivations.claims.independence",
     "derivations.claims.elbo",
     "derivations.claims.divergence",
+    "derivations.claims.gibbs_discrete",
     "derivations.claims.gaussian_kl",
+    "derivations.claims.gaussian_kl_general",
+    "derivations.claims.kl_mistakes",
     "derivations.claims.logvar",
     "derivations.claims.likelihoods",
     "derivations.claims.reparameterization",

@@ -73,3 +73,44 @@ LATEX_NAMES: dict[sp.Basic, str] = {
     p_z: "p(z)",
     p_x: "p(x)",
 }
+
+# -- kl: Gaussian KL for every dimension, Gibbs' inequality for abstract densities, moments of every order --
+# Per-dimension encoder outputs mu_j, sigma_j (IndexedBase over j = 1..D; labels distinct from mu, sigma so
+# that substituting a point never touches the base); i indexes the outcomes 1..N of a discrete distribution.
+j, i = sp.symbols("j i", integer=True, positive=True)
+N = sp.Symbol("N", integer=True, positive=True)
+mu_j = sp.IndexedBase(sp.Symbol("mu_vec", real=True))
+sigma_j = sp.IndexedBase(sp.Symbol("sigma_vec", positive=True))
+q_i = sp.IndexedBase(sp.Symbol("q_vec", positive=True))
+p_i = sp.IndexedBase(sp.Symbol("p_vec", positive=True))
+# Abstract densities (plain undefined functions: positivity and normalisation are displayed hypotheses), and
+# two independent blocks q_a(z_a) q_b(z_b) against p_a(z_a) p_b(z_b).
+q_fn, p_fn = sp.Function("q"), sp.Function("p")
+q_a, q_b, p_a, p_b = (sp.Function(name) for name in ("q_a", "q_b", "p_a", "p_b"))
+z_a, z_b = sp.symbols("z_a z_b", real=True)
+#: KL(D) = KL(N(mu_{1:D}, diag sigma_{1:D}^2) || N(0, I_D)), the D-dimensional divergence as a function of D.
+KL_D = sp.Function("KL")
+# Two diagonal Gaussians in k dimensions, N(m_1j, s_1j^2) and N(m_2j, s_2j^2) for j = 1..k.
+k = sp.Symbol("k", integer=True, positive=True)
+m1_j, m2_j = (sp.IndexedBase(sp.Symbol(name, real=True)) for name in ("m1_vec", "m2_vec"))
+s1_j, s2_j = (sp.IndexedBase(sp.Symbol(name, positive=True)) for name in ("s1_vec", "s2_vec"))
+# Points on either side of t = 1 (Gibbs' f > 0 there) and a nonzero mean: each gets a displayed domain.
+t_lo, t_hi, sigma_lo, sigma_hi = sp.symbols("t_lo t_hi sigma_lo sigma_hi", positive=True)
+mu_nz = sp.Symbol("mu_nz", real=True, nonzero=True)
+LATEX_NAMES.update(
+    {
+        mu_j.label: r"\boldsymbol{\mu}",
+        sigma_j.label: r"\boldsymbol{\sigma}",
+        q_i.label: r"\boldsymbol{q}",
+        p_i.label: r"\boldsymbol{p}",
+        t_lo: r"t_{<}",
+        t_hi: r"t_{>}",
+        sigma_lo: r"\sigma_{<}",
+        sigma_hi: r"\sigma_{>}",
+        mu_nz: r"\mu_{\ne 0}",
+        m1_j.label: r"\boldsymbol{m}_1",
+        m2_j.label: r"\boldsymbol{m}_2",
+        s1_j.label: r"\boldsymbol{s}_1",
+        s2_j.label: r"\boldsymbol{s}_2",
+    }
+)

@@ -1,133 +1,152 @@
-"""Gibbs' inequality KL(q || p) >= 0, equality only at q = p; and what the KL is not (log σ, direction, sign).
+"""Gibbs' inequality KL(q || p) >= 0 for abstract densities; its Gaussian case, zero only at the prior.
 
-The route: f(t) = t - 1 - log t is >= 0 on t > 0 and zero only at t = 1; pointwise
-q log(q/p) = q f(p/q) - (p - q), and ∫ (p - q) = 0 for two densities, so KL(q || p) = E_q[f(p/q)] >= 0
-(Cover & Thomas 2006, Theorem 2.6.3). Every quantity is +KL in nats.
+The route (Cover & Thomas 2006, Theorem 2.6.3): f(t) = t - 1 - log t >= 0 on t > 0, zero only at t = 1
+(log t <= t - 1). Pointwise q log(q/p) = q f(p/q) + (q - p) >= q - p; integrate (the monotone rule) and use
+∫ q = ∫ p = 1. q and p are undefined functions: positivity, normalisation and integrability are displayed
+hypotheses. The Gaussian case KL = μ²/2 + f(σ²)/2 is a worked instance, with its equality case; for abstract
+densities only the inequality is proved (KL = 0 => q = p almost everywhere is not). +KL in nats.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from derivations.core import Claim, Step
-from derivations.claims.gaussian_kl import KINGMA_WELLING, from_integral, general_kl, kl_integral, standard_kl
-from derivations.claims.moments import normal_pdf, standard_normal_pdf
-from derivations.symbols import mu, mu1, mu2, p1, p2, q1, q2, sigma, sigma1, sigma2, t, z
+from derivations.claims.gaussian_kl import KINGMA_WELLING, standard_kl
+from derivations.core import Claim, Conclusion, Hypothesis, Relation, Step, integrable
+from derivations.symbols import mu, mu_nz, p_fn, q_fn, sigma, sigma_hi, sigma_lo, t, t_hi, t_lo, z
 
 COVER_THOMAS = "Cover & Thomas (2006), Elements of Information Theory, 2nd ed., Theorem 2.6.3"
 BISHOP = "Bishop (2006), Pattern Recognition and Machine Learning, §1.6.1, eqs. (1.113)-(1.118)"
-PYTORCH_EXAMPLES = "pytorch/examples, vae/main.py, loss_function: the comment shows -KL, the code returns +KL"
-POSITIVE, NEGATIVE = sp.Interval.open(0, sp.oo), sp.Interval.open(-sp.oo, 0)
-BELOW_ONE, ABOVE_ONE = sp.Interval.open(0, 1), sp.Interval.open(1, sp.oo)
-GAUSSIAN = (sp.Q.real(mu), sp.Q.positive(sigma))
+POSITIVE, BELOW_ONE, ABOVE_ONE = (
+    sp.Interval.open(0, sp.oo),
+    sp.Interval.open(0, 1),
+    sp.Interval.open(1, sp.oo),
+)
+LINE = (z, -sp.oo, sp.oo)
 ZERO = sp.Integer(0)
 
 
 def gibbs_f(t: sp.Expr) -> sp.Expr:
-    """f(t) = t - 1 - log t, so that KL(q || p) = E_q[f(p/q)] (dimensionless; t = p/q > 0)."""
+    """f(t) = t - 1 - log t, so that KL(q || p) = E_q[f(p/q)] (dimensionless; t = p/q > 0; a definition)."""
     return t - 1 - sp.log(t)
 
 
-def _f_steps() -> tuple[Step, ...]:
-    f, on = gibbs_f(t), (sp.Q.positive(t),)
+def f_nonnegative() -> Step:
+    """The lemma f(t) >= 0 for t > 0 (log t <= t - 1), by the range of f; cited by ``instance`` steps."""
+    return Step("f-nonnegative", gibbs_f(t), ZERO, "log t <= t - 1 on t > 0", relation=">=",
+                domain=(t, POSITIVE), lemma=True)  # fmt: skip
+
+
+def _hypotheses() -> tuple[Hypothesis, ...]:
+    q, p = q_fn(z), p_fn(z)
     return (
-        Step("f-nonnegative", f, ZERO, "f has range [0, oo) on t > 0", on, ">=", domain=(t, POSITIVE)),
-        Step("f-stationary-point", sp.Derivative(f, t), (t - 1) / t, "f'(t) = (t - 1)/t: zero only at t = 1"),
-        Step("f-convex", sp.Derivative(f, t, 2), ZERO, "f''(t) = 1/t² > 0", on, ">"),
+        Hypothesis("q > 0", q > 0),
+        Hypothesis("p > 0", p > 0),
+        Hypothesis("∫ q = 1", sp.Eq(sp.Integral(q, LINE), 1)),
+        Hypothesis("∫ p = 1", sp.Eq(sp.Integral(p, LINE), 1)),
+        Hypothesis("q integrable", integrable(q, z)),
+        Hypothesis("p integrable", integrable(p, z)),
+        Hypothesis("q log(q/p) integrable", integrable(q * sp.log(q / p), z)),
+        Hypothesis("q - p integrable", integrable(q - p, z)),
+        Hypothesis("t_< in (0, 1)", sp.Contains(t_lo, BELOW_ONE)),
+        Hypothesis("t_> > 1", sp.Contains(t_hi, ABOVE_ONE)),
+        Hypothesis("σ_< in (0, 1)", sp.Contains(sigma_lo, BELOW_ONE)),
+        Hypothesis("σ_> > 1", sp.Contains(sigma_hi, ABOVE_ONE)),
+    )
+
+
+def _f_steps() -> tuple[tuple[Conclusion, ...], tuple[Step, ...]]:
+    """f >= 0 on t > 0, f'(t) = (t - 1)/t, f'' > 0, f(1) = 0, f > 0 on either side of 1."""
+    f = gibbs_f(t)
+    steps = (
+        Step("log-bound", f, ZERO, "f has range [0, oo) on t > 0: log t <= t - 1", relation=">=",
+             domain=(t, POSITIVE)),
+        Step("f-stationary-point", sp.Derivative(f, t), (t - 1) / t, "f'(t) = 1 - 1/t: zero only at t = 1"),
+        Step("f-convex", sp.Derivative(f, t, 2), ZERO, "f''(t) = 1/t² > 0", relation=">"),
         Step("f-zero-at-one", sp.Subs(f, t, 1), ZERO, "f(1) = 1 - 1 - log 1 = 0"),
-        Step("f-positive-below-one", f, ZERO, "f > 0 on 0 < t < 1", on, ">", domain=(t, BELOW_ONE)),
-        Step("f-positive-above-one", f, ZERO, "f > 0 on t > 1", on, ">", domain=(t, ABOVE_ONE)),
+        Step("f-positive-below-one", gibbs_f(t_lo), ZERO, "f > 0 on 0 < t < 1", relation=">",
+             domain=(t_lo, BELOW_ONE), hypotheses=("t_< in (0, 1)",)),
+        Step("f-positive-above-one", gibbs_f(t_hi), ZERO, "f > 0 on t > 1", relation=">",
+             domain=(t_hi, ABOVE_ONE), hypotheses=("t_> > 1",)),
     )  # fmt: skip
+    conclusions = tuple(Conclusion(s.lhs, s.rhs, s.relation, chain=(s.name,), name=s.name) for s in steps)
+    return conclusions, steps
 
 
-def _kl_steps() -> tuple[Step, ...]:
-    q, p = normal_pdf(z, mu, sigma), standard_normal_pdf(z)
-    line = (z, -sp.oo, sp.oo)
-    as_expected_f = sp.Integral(q * gibbs_f(p / q), line) - sp.Integral(p - q, line)
-    discrete = q1 * sp.log(q1 / p1) + q2 * sp.log(q2 / p2)
-    discrete_f = q1 * gibbs_f(p1 / q1) + q2 * gibbs_f(p2 / q2) + (q1 + q2) - (p1 + p2)
-    probabilities = tuple(sp.Q.positive(a) for a in (q1, q2, p1, p2))
-    kl, at_unit_variance, mean_real = standard_kl(mu, sigma), standard_kl(mu, 1), GAUSSIAN[:1]
-    return (
-        Step("kl-as-expected-f", kl_integral(q, p, z), as_expected_f,
-             "q log(q/p) = q f(p/q) - (p - q) pointwise; q = N(μ, σ²), p = N(0, 1)", GAUSSIAN,
-             tactics=("merge_integrals",)),
-        Step("unit-masses-cancel", sp.Integral(p - q, line), ZERO, "∫ p = ∫ q = 1, so KL = E_q[f(p/q)]"),
-        Step("discrete-two-outcomes", discrete, discrete_f,
-             "the bracket is 0 when q and p each sum to 1: KL = Σ q_i f(p_i/q_i) >= 0, 0 iff p = q",
-             probabilities, tactics=("expand_log",)),
-        Step("gaussian-kl-via-f", kl, mu**2 / 2 + gibbs_f(sigma**2) / 2, "KL = μ²/2 + f(σ²)/2", GAUSSIAN,
-             tactics=("expand",)),
-        Step("gaussian-kl-nonnegative", kl, ZERO, "over σ > 0 the KL ranges over [μ²/2, oo), and μ²/2 >= 0",
-             GAUSSIAN, ">=", domain=(sigma, POSITIVE)),
-        Step("gaussian-kl-zero-at-prior", sp.Subs(kl, (mu, sigma), (0, 1)), ZERO, "KL = 0 at μ = 0, σ = 1"),
-        Step("positive-below-unit-variance", kl, mu**2 / 2, "σ < 1: f(σ²) > 0, so KL > μ²/2", GAUSSIAN, ">",
-             domain=(sigma, BELOW_ONE)),
-        Step("positive-above-unit-variance", kl, mu**2 / 2, "σ > 1: f(σ²) > 0, so KL > μ²/2", GAUSSIAN, ">",
-             domain=(sigma, ABOVE_ONE)),
-        Step("positive-at-positive-mean", at_unit_variance, ZERO, "σ = 1, μ > 0: μ²/2 > 0", mean_real, ">",
-             domain=(mu, POSITIVE)),
-        Step("positive-at-negative-mean", at_unit_variance, ZERO, "σ = 1, μ < 0: μ²/2 > 0", mean_real, ">",
-             domain=(mu, NEGATIVE)),
+def _abstract_steps() -> tuple[Conclusion, tuple[Step, ...]]:
+    """∫ q log(q/p) >= ∫ (q - p) = 0 for abstract positive normalised densities q, p."""
+    q, p = q_fn(z), p_fn(z)
+    kl, gap, weighted = q * sp.log(q / p), q - p, q * gibbs_f(p / q)
+    signs = ("q > 0", "p > 0")
+    steps = (
+        f_nonnegative(),
+        Step("f-at-ratio", gibbs_f(p / q), ZERO, "f(t) >= 0 at t = p(z)/q(z) > 0", relation=">=",
+             by="instance", cites=("f-nonnegative",), substitution=((t, p / q),), hypotheses=signs,
+             lemma=True),
+        Step("as-f", kl, weighted + gap, "q log(q/p) = q f(p/q) + (q - p) pointwise (q, p > 0)",
+             hypotheses=signs, tactics=("expand_log", "expand", "simplify"), lemma=True),
+        Step("drop-f", weighted + gap, gap, "q f(p/q) >= 0: q > 0 and f(p/q) >= 0", relation=">=",
+             cites=("f-at-ratio",), hypotheses=("q > 0",), tactics=(), lemma=True),
+        Step("pointwise", kl, gap, "q log(q/p) >= q - p at every z", relation=">=", by="chain",
+             cites=("as-f", "drop-f"), lemma=True),
+        Step("integrate", sp.Integral(kl, LINE), sp.Integral(gap, LINE), "integrate the pointwise bound",
+             relation=">=", by="monotone", cites=("pointwise",),
+             hypotheses=("q log(q/p) integrable", "q - p integrable")),
+        Step("unit-masses", sp.Integral(gap, LINE), ZERO, "linearity, then ∫ q = ∫ p = 1",
+             hypotheses=("q integrable", "p integrable", "∫ q = 1", "∫ p = 1"),
+             tactics=("split_integrals", "hypotheses", "simplify")),
     )  # fmt: skip
+    kl_nonnegative = Conclusion(sp.Integral(kl, LINE), ZERO, ">=", chain=("integrate", "unit-masses"),
+                                name="KL(q || p) >= 0 for every positive normalised q, p")  # fmt: skip
+    return kl_nonnegative, steps
 
 
-def _sign_steps() -> tuple[Step, ...]:
-    """D = 2 sums of Kingma & Welling's bracket 1 + log σ² - μ² - σ² against the proved +KL."""
-    bracket = sum(1 + sp.log(sd**2) - mean**2 - sd**2 for mean, sd in ((mu1, sigma1), (mu2, sigma2)))
-    kl = standard_kl(mu1, sigma1) + standard_kl(mu2, sigma2)
-    return (
-        Step("minus-half-bracket-is-kl", -bracket / 2, kl, "-1/2 Σ(1 + log σ² - μ² - σ²) is +KL",
-             tactics=("expand",)),
-        Step("half-bracket-is-minus-kl", bracket / 2, -kl, "+1/2 Σ(1 + log σ² - μ² - σ²) is -KL, the paper's",
-             tactics=("expand",)),
-        Step("half-bracket-called-kl", bracket / 2, kl, "the comment's +1/2 Σ(...) read as +KL", holds=False),
+def _gaussian_steps() -> tuple[tuple[Conclusion, ...], tuple[Step, ...]]:
+    """Worked instance: KL(N(μ, σ²) || N(0, 1)) = μ²/2 + f(σ²)/2 >= 0, zero only at (μ, σ) = (0, 1)."""
+
+    def via_f(mean: sp.Symbol, sd: sp.Symbol, tag: str) -> tuple[Step, Step, Step]:
+        half_f = mean**2 / 2 + sp.Subs(gibbs_f(t), t, sd**2) / 2
+        hyps = {sigma_lo: ("σ_< in (0, 1)",), sigma_hi: ("σ_> > 1",)}.get(sd, ())
+        where = {sigma_lo: BELOW_ONE, sigma_hi: ABOVE_ONE}.get(sd, POSITIVE)
+        strict: Relation = ">" if sd in (sigma_lo, sigma_hi) else ">="
+        return (
+            Step(f"gaussian-via-f{tag}", standard_kl(mean, sd), half_f, "KL = μ²/2 + f(σ²)/2, f at t = σ²"),
+            Step(f"gaussian-drop-f{tag}", half_f, mean**2 / 2, f"f(σ²)/2 {strict} 0 for σ in {where}",
+                 relation=strict, domain=(sd, where), hypotheses=hyps),
+            Step(f"gaussian-mean-square{tag}", mean**2 / 2, ZERO, "μ²/2 >= 0 (> 0 for μ ≠ 0)",
+                 relation=">" if mean == mu_nz else ">="),
+        )  # fmt: skip
+
+    general, off_mean, below, above = via_f(mu, sigma, ""), via_f(mu_nz, sigma, "-mean"), via_f(
+        mu, sigma_lo, "-below"), via_f(mu, sigma_hi, "-above")  # fmt: skip
+    at_prior = Step("gaussian-kl-zero-at-prior", sp.Subs(standard_kl(mu, sigma), (mu, sigma), (0, 1)), ZERO,
+                    "KL = 0 at μ = 0, σ = 1")  # fmt: skip
+    names = lambda chain: tuple(s.name for s in chain)  # noqa: E731
+    conclusions = (
+        Conclusion(general[0].lhs, general[0].rhs, chain=names(general[:1]), name="Gaussian KL via f"),
+        Conclusion(general[0].lhs, ZERO, ">=", chain=names(general), name="Gaussian KL >= 0"),
+        Conclusion(at_prior.lhs, ZERO, chain=(at_prior.name,), name="zero at the prior"),
+        *(Conclusion(c[0].lhs, ZERO, ">", chain=names(c), name=f"positive {w}")
+          for c, w in ((off_mean, "for μ ≠ 0"), (below, "for σ < 1"), (above, "for σ > 1"))),
     )  # fmt: skip
+    return conclusions, (*general, *off_mean, *below, *above, at_prior)
 
 
 def claims() -> tuple[Claim, ...]:
-    q, p = normal_pdf(z, mu, sigma), standard_normal_pdf(z)
-    reverse = from_integral(p, q, general_kl(0, 1, mu, sigma), z, GAUSSIAN)
-    swapped = Step("reverse-is-forward", reverse[0].rhs, standard_kl(mu, sigma),
-                   "KL(p || q) taken for KL(q || p)", GAUSSIAN, holds=False)  # fmt: skip
-    log_sigma_variant = (sigma**2 + mu**2 - 1 - sp.log(sigma)) / 2
-    log_sigma = Step("log-sigma-for-log-variance", kl_integral(q, p, z), log_sigma_variant,
-                     "the definition against the variant with log σ for log σ²", holds=False)  # fmt: skip
+    f_conclusions, f_steps = _f_steps()
+    kl_nonnegative, abstract = _abstract_steps()
+    gauss_conclusions, gauss = _gaussian_steps()
     return (
         Claim(
             id="gibbs-inequality",
-            title="Gibbs' inequality: KL(q || p) >= 0, zero only at q = p (general, discrete, Gaussian)",
-            statement=r"D_{KL}(q \| p) = \mathbb{E}_q[f(p/q)] \ge 0,\ f(t) = t - 1 - \log t;\ "
-            r"D_{KL}(\mathcal{N}(\mu, \sigma^2) \| \mathcal{N}(0, 1)) = 0 \iff (\mu, \sigma) = (0, 1)",
+            title="Gibbs' inequality: KL(q || p) >= 0 for every pair of densities; the Gaussian case, "
+            "zero only at the prior",
+            conclusions=(kl_nonnegative, *f_conclusions, *gauss_conclusions),
+            steps=(*abstract, *f_steps, *gauss),
+            hypotheses=_hypotheses(),
+            uses=("gaussian-kl-standard",),
             lecture_times=("11:00",),
-            steps=(*_f_steps(), *_kl_steps()),
             references=(COVER_THOMAS, BISHOP, KINGMA_WELLING),
             impl=("impl.gaussian_kl",),
-        ),
-        Claim(
-            id="kl-direction-swapped",
-            title="Refuted: KL(p || q) = KL(q || p) (the divergence is not symmetric)",
-            statement=r"D_{KL}(\mathcal{N}(0, 1) \| \mathcal{N}(\mu, \sigma^2))"
-            r" \ne D_{KL}(\mathcal{N}(\mu, \sigma^2) \| \mathcal{N}(0, 1))",
-            lecture_times=("11:00",),
-            steps=(*reverse, swapped),
-            references=(BISHOP, COVER_THOMAS),
-        ),
-        Claim(
-            id="kl-log-sigma-variant",
-            title="Refuted: the Gaussian KL with log σ in place of log σ²",
-            statement=r"D_{KL}(\mathcal{N}(\mu, \sigma^2) \| \mathcal{N}(0, 1))"
-            r" \ne \tfrac12 (\sigma^2 + \mu^2 - 1 - \log \sigma)",
-            lecture_times=(),
-            steps=(log_sigma,),
-            references=(KINGMA_WELLING,),
-        ),
-        Claim(
-            id="kl-sign-flipped",
-            title="Refuted: 1/2 Σ(1 + log σ² - μ² - σ²) is the KL (it is -KL; the loss adds +KL)",
-            statement=r"\tfrac12 \sum_j (1 + \log \sigma_j^2 - \mu_j^2 - \sigma_j^2) = -D_{KL} \ne D_{KL}",
-            lecture_times=("12:23",),
-            steps=_sign_steps(),
-            references=(KINGMA_WELLING, PYTORCH_EXAMPLES),
         ),
     )
