@@ -63,6 +63,11 @@ def integrable(f: sp.Expr, var: sp.Symbol, lower: sp.Expr = -sp.oo, upper: sp.Ex
     return sp.StrictLessThan(sp.Integral(sp.Abs(f), (var, lower, upper)), sp.oo, evaluate=False)
 
 
+def integrable_over(f: sp.Expr, *limits: tuple[sp.Symbol, sp.Expr, sp.Expr]) -> sp.Basic:
+    """∫...∫ |f| < ∞ over several limits ((z_a, -oo, oo), (z_b, -oo, oo)): licenses a multiple integral."""
+    return sp.StrictLessThan(sp.Integral(sp.Abs(f), *limits), sp.oo, evaluate=False)
+
+
 @dataclasses.dataclass(frozen=True)
 class Hypothesis:
     """A named hypothesis, displayed with the conclusion; the checker uses it only as its kind allows.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derivations.core import Hypothesis
 
@@ -146,12 +147,15 @@ def freeze_interchanges(expr: sp.Basic) -> tuple[sp.Basic, dict[sp.Dummy, sp.Bas
         inside = [i for i in d.expr.atoms(sp.Integral) if set(d.variables) & i.free_symbols]
         if not inside:
             return d
-        evaluated = d.expr.doit()
-        if any(set(d.variables) & i.free_symbols for i in evaluated.atoms(sp.Integral)):
+        abstract = any(i.function.atoms(AppliedUndef) for i in inside)  # no closed form to differentiate
+        evaluated = d.expr if abstract else d.expr.doit()
+        if abstract or any(set(d.variables) & i.free_symbols for i in evaluated.atoms(sp.Integral)):
             dummy = sp.Dummy("dI")
             back[dummy] = d
             return dummy
         return sp.Derivative(evaluated, *d.variable_count)
 
+    if not (expr.has(sp.Derivative) and expr.has(sp.Integral)):
+        return expr, back
     frozen = expr.replace(lambda e: isinstance(e, sp.Derivative), freeze)
     return frozen, back

@@ -61,28 +61,40 @@ def chain(step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypot
     return "proved", f"chain of {[s.name for s in links]}"
 
 
+def _limits_problem(limits: tuple, relation: str, support: tuple[Hypothesis, ...], lemma: str) -> str | None:
+    """Why integrating a pointwise lemma over ``limits`` is not sound (None if it is): over several
+    variables the region must be a box (no limit depends on an integration variable); for >= each range
+    must be shown increasing; and the lemma must hold for every value of each variable in its range."""
+    variables = {limit[0] for limit in limits}
+    for var, lower, upper in limits:
+        if (lower.free_symbols | upper.free_symbols) & variables:
+            return f"the limits of {var} depend on an integration variable: not a box"
+        increasing = (upper - lower).is_extended_nonnegative is True
+        if relation != "==" and not increasing:
+            return f"the limits {lower}, {upper} are not shown in increasing order"
+        where = points.domains([var], support)[var]
+        if where != sp.Reals and not (increasing and sp.Interval.open(lower, upper).is_subset(where) is True):
+            return f"lemma {lemma!r} holds for {var} in {where}, not over the limits"
+    return None
+
+
 def monotone(
     step: Step, lemmas: Mapping[str, StepResult], hyps: Mapping[str, Hypothesis]
 ) -> tuple[Status, str]:
-    """∫ g rel ∫ h (or 0) from the cited pointwise lemma g rel h; >= needs g and h stated integrable."""
+    """∫ g rel ∫ h (or 0), over one variable or a box of several, from the cited pointwise lemma g rel h;
+    >= needs g and h stated integrable over the same limits (``integrable_over``)."""
     lhs, rhs, relation = oriented(step)
     if relation not in ("==", ">=") or len(step.cites) != 1:
         return "failed", "monotone: one cited lemma and a relation ==, >= or <= are required"
     lemma = lemmas[step.cites[0]]
     l_lhs, l_rhs, l_rel = oriented(lemma.step)
-    if not isinstance(lhs, sp.Integral) or len(lhs.limits) != 1 or len(lhs.limits[0]) != 3:
-        return "failed", "monotone: the left side must be a single definite integral"
-    var, lower, upper = lhs.limits[0]
-    increasing = (upper - lower).is_extended_nonnegative is True
-    if relation != "==" and not increasing:
-        return "failed", f"monotone: the limits {lower}, {upper} are not shown in increasing order"
+    if not isinstance(lhs, sp.Integral) or any(len(limit) != 3 for limit in lhs.limits):
+        return "failed", "monotone: the left side must be a definite integral"
     names, _ = _support(lemma.step.name, lemmas)
-    where = points.domains([var], tuple(hyps[n] for n in sorted(names) if n in hyps))[var]
-    if where != sp.Reals and not (increasing and sp.Interval.open(lower, upper).is_subset(where) is True):
-        return (
-            "failed",
-            f"monotone: lemma {lemma.step.name!r} holds for {var} in {where}, not over the limits",
-        )
+    support = tuple(hyps[n] for n in sorted(names) if n in hyps)
+    problem = _limits_problem(lhs.limits, relation, support, lemma.step.name)
+    if problem is not None:
+        return "failed", f"monotone: {problem}"
     h = rhs.function if isinstance(rhs, sp.Integral) and rhs.limits == lhs.limits else rhs
     if h is rhs and rhs != 0:
         return "failed", "monotone: the right side must be an integral over the same limits, or 0"
@@ -97,7 +109,7 @@ def monotone(
         need = [f for f in (lhs.function, h) if f != 0 and (canonical(sp.Abs(f)), lhs.limits) not in stated]
         if need:
             return "failed", f"monotone: no integrability hypothesis for {[sp.sstr(f)[:60] for f in need]}"
-    return "proved", f"integrated the pointwise {relation} of lemma {lemma.step.name!r} over {lhs.limits[0]}"
+    return "proved", f"integrated the pointwise {relation} of lemma {lemma.step.name!r} over {lhs.limits}"
 
 
 def induction(
@@ -123,10 +135,13 @@ def induction(
 
 
 def _support(name: str, lemmas: Mapping[str, StepResult]) -> tuple[set[str], list[Hypothesis]]:
-    """The claim hypotheses (names) and local ones that lemma ``name`` rests on, through its citations."""
+    """The claim hypotheses (names) and local ones that lemma ``name`` rests on, through its citations;
+    an induction discharges its inductive step's P(D), which is then not among them."""
     names: set[str] = set()
     local: list[Hypothesis] = []
-    seen, todo = set(), [name]
+    seen: set[str] = set()
+    discharged: set[str] = set()
+    todo = [name]
     while todo:
         current = todo.pop()
         if current in seen or current not in lemmas:
@@ -134,9 +149,22 @@ def _support(name: str, lemmas: Mapping[str, StepResult]) -> tuple[set[str], lis
         seen.add(current)
         step = lemmas[current].step
         names.update(step.hypotheses)
-        local.extend(step.assuming)
+        if step.by == "induction" and len(step.cites) == 2:
+            discharged.add(step.cites[1])
+        if current not in discharged:
+            local.extend(step.assuming)
         todo.extend(step.cites)
     return names, local
+
+
+#: The lemma domains an instance can be shown to lie in, by the assumptions that say so.
+_DOMAIN_KINDS = {
+    sp.Interval.open(0, sp.oo): ("positive",),
+    sp.Interval(0, sp.oo): ("nonnegative",),
+    sp.Reals: ("real",),
+    sp.Naturals: ("integer", "positive"),
+    sp.Naturals0: ("integer", "nonnegative"),
+}
 
 
 def instance(
@@ -176,8 +204,9 @@ def instance(
             return "failed", f"instance: {expr} is not shown {', '.join(missing)}, as {var} is"
         if lemma.domain is not None and lemma.domain[0] == var:
             interval = lemma.domain[1]
-            inside = {sp.Interval.open(0, sp.oo): shown.is_positive, sp.Reals: shown.is_real}.get(interval)
-            if inside is not True:
+            kinds = _DOMAIN_KINDS.get(interval)
+            inside = kinds is not None and all(getattr(shown, f"is_{k}") is True for k in kinds)
+            if not inside:
                 return "failed", f"instance: {expr} is not shown to lie in {interval}, the lemma's domain"
     return "proved", f"lemma {lemma.name!r} at {mapping}"
 

@@ -200,6 +200,18 @@ def built(claim: Claim | str) -> Claim:
     return claim
 
 
+def test_every_claim_module_is_in_the_ledger() -> None:
+    """A module under derivations/claims/ that defines claims() is listed in registry.MODULES, so none is
+    silently left out of the ledger (and none listed is missing)."""
+    defining = set()
+    for path in sorted((ROOT / "derivations" / "claims").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        if any(isinstance(node, ast.FunctionDef) and node.name == "claims" for node in tree.body):
+            defining.add(f"derivations.claims.{path.stem}")
+    assert sorted(defining - set(registry.MODULES)) == [], "modules with claims() missing from MODULES"
+    assert sorted(set(registry.MODULES) - defining) == [], "MODULES lists modules without claims()"
+
+
 def test_every_required_claim_exists() -> None:
     ids = {c.id for c in registry.all_claims()}
     missing = [i for i in registry.REQUIRED_IDS if i not in ids]

@@ -10,7 +10,7 @@ import dataclasses
 import sympy as sp
 
 from derivations.chains import check_claim
-from derivations.core import Claim, Conclusion, Hypothesis, Step, integrable
+from derivations.core import Claim, Conclusion, Hypothesis, Step, integrable, integrable_over
 
 z, x = sp.symbols("z x", real=True)
 t = sp.Symbol("t", positive=True)
@@ -194,6 +194,48 @@ def test_monotone_needs_the_lemma_over_the_whole_range() -> None:
 
     assert over(0, 1) == "proved"
     assert over(-1, 0) == "failed"
+
+
+def test_monotone_over_a_box_of_several_variables() -> None:
+    # ∫∫ q_a(z) q_b(w) >= 0 over R² from q_a q_b >= 0 (claims-kl request 3); a triangle is no box.
+    w = sp.Symbol("w", real=True)
+    qa, qb = sp.Function("q_a"), sp.Function("q_b")
+    g = qa(z) * qb(w)
+    hyps = (Hypothesis("qa>0", qa(z) > 0), Hypothesis("qb>0", qb(w) > 0))
+    lemma = Step(
+        "pos",
+        g,
+        0,
+        "product of positives",
+        relation=">=",
+        hypotheses=("qa>0", "qb>0"),
+        tactics=(),
+        lemma=True,
+    )
+
+    def over(*limits: tuple) -> str:
+        ok = Hypothesis("int", integrable_over(g, *limits))
+        step = Step(
+            "int",
+            sp.Integral(g, *limits),
+            0,
+            "monotone",
+            relation=">=",
+            by="monotone",
+            cites=("pos",),
+            hypotheses=("int",),
+        )
+        c = Claim(
+            "m",
+            "m",
+            conclusions=(Conclusion(step.lhs, 0, ">=", chain=("int",)),),
+            steps=(lemma, step),
+            hypotheses=(*hyps, ok),
+        )
+        return check_claim(c, {}).status
+
+    assert over((z, -sp.oo, sp.oo), (w, -sp.oo, sp.oo)) == "proved"
+    assert over((z, 0, w), (w, 0, 1)) == "failed"  # the inner limit depends on w: not a box
 
 
 def test_monotone_congruence_needs_no_integrability() -> None:

@@ -117,3 +117,43 @@ def test_a_hypothesis_the_inductive_step_uses_is_displayed_for_every_d() -> None
     )
     assert r"D = 2\ \text{for all } D" in statement(c)
     assert r"D = 2\ \text{for all }" not in statement(dataclasses.replace(c, steps=steps[:1]))
+
+
+def test_an_induction_lemma_can_be_instantiated() -> None:
+    # Σ_{j=1}^{M} (2j - 1) = M² for every M, by induction; then at M = N (claims-kl request 2).
+    m, n = sp.Symbol("M", integer=True, positive=True), sp.Symbol("N", integer=True, positive=True)
+    p_m = Hypothesis("P(M)", sp.Eq(odd_sum(m), m**2))
+    steps = (
+        Step("base", odd_sum(1), sp.Integer(1), "M = 1", lemma=True),
+        Step(
+            "inductive",
+            odd_sum(m + 1),
+            (m + 1) ** 2,
+            "peel",
+            tactics=("peel_sum", "hypotheses", "expand"),
+            assuming=(p_m,),
+            lemma=True,
+        ),
+        Step(
+            "every-M",
+            odd_sum(m),
+            m**2,
+            "induction",
+            by="induction",
+            cites=("base", "inductive"),
+            domain=(m, sp.Naturals),
+            lemma=True,
+        ),
+        Step("at-N", odd_sum(n), n**2, "M = N", by="instance", cites=("every-M",), substitution=((m, n),)),
+    )
+    c = Claim("odd", "odd", conclusions=(Conclusion(odd_sum(n), n**2, chain=("at-N",)),), steps=steps)
+    result = check_claim(c, {})
+    assert result.status == "proved", [(r.step.name, r.detail) for r in result.steps]
+    at_half = dataclasses.replace(steps[3], lhs=odd_sum(n / 2), rhs=n**2 / 4, substitution=((m, n / 2),))
+    planted = Claim(
+        "odd",
+        "odd",
+        conclusions=(Conclusion(odd_sum(n / 2), n**2 / 4, chain=("at-N",)),),
+        steps=(*steps[:3], at_half),
+    )
+    assert check_claim(planted, {}).status == "failed"  # N/2 is not shown a positive integer
