@@ -125,7 +125,12 @@ def _slides() -> tuple[Claim, ...]:
             ),
             steps=(Step("loss-equation", *loss, "as on the slide: -ELBO = -log p(x) + KL(q || p(z|x))",
                         positive, tactics=("expand_log", "simplify")),),
-            uses=("elbo-decomposition", "gaussian-kl-standard", "kl-identity", "marginal-likelihood"),
+            uses=(
+                "elbo-decomposition-linear-gaussian",
+                "gaussian-kl-standard",
+                "kl-identity-linear-gaussian",
+                "marginal-likelihood",
+            ),
             lecture_times=("12:23",),
             references=_REFERENCES,
             impl=("impl.neg_elbo",),
