@@ -13,11 +13,13 @@ numbers. Nothing is built at import.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import torch
 from torch import Tensor
@@ -34,7 +36,7 @@ def flags() -> list[str]:
     """-O3, no FMA contraction (an FMA only where the source asks for one, as ATen's kernels round), AVX2
     where torch itself dispatches to AVX2 or AVX-512 here, MKL's exp where torch.exp uses it (bit-identical
     z)."""
-    out = ["-O3", "-ffp-contract=off"]
+    out = ["-O3", "-ffp-contract=off", "-fopenmp"]  # OpenMP: at::parallel_for is inline OpenMP code
     if torch.backends.cpu.get_cpu_capability() in ("AVX2", "AVX512"):
         out += ["-mavx2", "-mfma", "-mf16c", "-DCPU_CAPABILITY=AVX2", "-DCPU_CAPABILITY_AVX2"]
     if torch.backends.mkl.is_available():
@@ -65,14 +67,29 @@ def _build() -> None:
     from torch.utils import cpp_extension  # imports setuptools: only when building
 
     _ninja_on_path()
+    name = build_name()
+    build_dir = Path(cpp_extension.get_default_build_root()) / name  # TORCH_EXTENSIONS_DIR if set
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / "impl.flock", "w") as held:
+        # torch's own lock is a file that a killed build leaves behind, and every later build then waits
+        # for it forever. Builds of this library take this flock first (the kernel drops it when its
+        # holder dies), so whoever holds it may remove torch's lock: no other build is running.
+        fcntl.flock(held, fcntl.LOCK_EX)
+        (build_dir / "lock").unlink(missing_ok=True)
+        _load(cpp_extension, name, build_dir)
+    _register_fakes()
+
+
+def _load(cpp_extension: ModuleType, name: str, build_dir: Path) -> None:
     cpp_extension.load(
-        name=build_name(),
+        name=name,
+        build_directory=str(build_dir),
         sources=[str(CSRC / s) for s in SOURCES],
         extra_cflags=flags(),
+        extra_ldflags=["-fopenmp"],  # libgomp.so.1: at run time the one torch has loaded
         is_python_module=False,
         verbose=os.environ.get("VAE_OPS_VERBOSE") == "1",
     )
-    _register_fakes()
 
 
 def load() -> bool:

@@ -18,6 +18,22 @@
 namespace vae_ops {
 namespace {
 
+// log(1 + t) for t in [0, 1] (t = e^{-|l|}) without log1p: 2 atanh(s) = 2 s (1 + s^2/3 + s^4/5 + ...),
+// s = t / (2 + t) in [0, 1/3], every term positive; truncated after s^{2n}/(2n + 1), n = 7 (float32) or
+// 15 (float64): the rest is below 2e-9 and 2e-17 relative. A few ulp, and about half the cost of
+// ATen's vectorised log1p (Sleef) on this CPU.
+template <typename scalar_t>
+inline Vec<scalar_t> log1p_unit(Vec<scalar_t> t) {
+  using V = Vec<scalar_t>;
+  constexpr int n = sizeof(scalar_t) == 4 ? 7 : 15;
+  const V s = t / (V(scalar_t(2)) + t), s2 = s * s;
+  V p = V(scalar_t(1.0 / (2 * n + 1)));
+  for (int k = n - 1; k >= 0; --k) {
+    p = at::vec::fmadd(p, s2, V(scalar_t(1.0 / (2 * k + 1))));
+  }
+  return V(scalar_t(2)) * s * p;
+}
+
 // One pixel's term; as a scalar: lerp(pos, neg, x) + log1p(exp(-|l|)), pos = max(l, 0), neg = pos - l,
 // lerp(a, b, x) = |x| < 1/2 ? a + x (b - a) : b + (x - 1)(b - a) (ATen's lerp, with an FMA).
 template <typename scalar_t>
@@ -26,20 +42,11 @@ inline Vec<scalar_t> nll_term(Vec<scalar_t> l, Vec<scalar_t> x) {
   const V zero = V(scalar_t(0)), pos = at::vec::maximum(l, zero), neg = pos - l;
   const V low = x.abs() < V(scalar_t(0.5));
   const V lerp = at::vec::fmadd(V::blendv(x - V(scalar_t(1)), x, low), neg - pos, V::blendv(neg, pos, low));
-  return lerp + l.abs().neg().exp().log1p();
+  return lerp + log1p_unit(l.abs().neg().exp());
 }
 
 inline int64_t row_len(const Tensor& t) {
   return t.size(0) ? t.numel() / t.size(0) : 0;
-}
-
-template <typename scalar_t>
-bool in_unit_interval(const scalar_t* x, int64_t len) {
-  bool ok = true;
-  for (int64_t i = 0; i < len; ++i) {
-    ok &= (x[i] >= scalar_t(0)) & (x[i] <= scalar_t(1));  // NaN compares false
-  }
-  return ok;
 }
 
 template <typename scalar_t>
@@ -71,12 +78,15 @@ Tensor bernoulli_nll(const Tensor& logits_in, const Tensor& x_in) {
     for_rows(logits.size(0), n, [&](int64_t begin, int64_t end, double& carry) {
       scalar_t terms[CHUNK];
       const int64_t len = end - begin;
-      if (!in_unit_interval(xp + begin, len)) {
+      V in_range = V(scalar_t(1));  // lanes all ones (true) or zero (false); padding lanes load x = 0
+      vec_for<scalar_t>(len, [&](int64_t i, int64_t c) {
+        const V xi = V::loadu(xp + begin + i, c);
+        in_range = in_range & (xi >= V(scalar_t(0))) & (xi <= V(scalar_t(1)));  // NaN compares false
+        nll_term(V::loadu(l + begin + i, c), xi).store(terms + i, c);
+      });
+      if (in_range.zero_mask() != 0) {
         bad = true;
       }
-      vec_for<scalar_t>(len, [&](int64_t i, int64_t c) {
-        nll_term(V::loadu(l + begin + i, c), V::loadu(xp + begin + i, c)).store(terms + i, c);
-      });
       accumulate_rows(terms, begin, end, n, carry, 1.0, out);
     });
     if (bad) {

@@ -27,30 +27,36 @@ constexpr int64_t CHUNK = 1024;
 // work it takes over below about this size.
 constexpr int64_t GRAIN = int64_t{1} << 15;
 
-// Sum of n values: blocks of 8 vectors added in the scalar type (8 roundings, each of relative size u),
-// each block's lanes then added in double. Float32 rows of any length keep about 8 ulp: ATen's float32
-// cascade sum gives about log2(n) ulp.
+// Sum of n values in double: blocks of 8 vectors added in the scalar type (at most 8 roundings of relative
+// size u each: float32 rows of any length keep about 8 ulp, where ATen's float32 cascade sum keeps about
+// log2(n)), each block's lanes and the rest then added to four double accumulators (independent adds:
+// no latency chain on short rows such as 20 latents).
 template <typename scalar_t>
 inline double row_sum(const scalar_t* p, int64_t n) {
   constexpr int64_t W = Vec<scalar_t>::size();
   constexpr int64_t BLOCK = 8 * W;
-  double total = 0;
+  double acc[4] = {0, 0, 0, 0};
   int64_t i = 0;
   for (; i + BLOCK <= n; i += BLOCK) {
-    auto acc = Vec<scalar_t>::loadu(p + i);
+    auto block = Vec<scalar_t>::loadu(p + i);
     for (int64_t k = W; k < BLOCK; k += W) {
-      acc += Vec<scalar_t>::loadu(p + i + k);
+      block += Vec<scalar_t>::loadu(p + i + k);
     }
     scalar_t lanes[W];
-    acc.store(lanes);
+    block.store(lanes);
     for (int64_t k = 0; k < W; ++k) {
-      total += lanes[k];
+      acc[k % 4] += lanes[k];
+    }
+  }
+  for (; i + 4 <= n; i += 4) {
+    for (int k = 0; k < 4; ++k) {
+      acc[k] += p[i + k];
     }
   }
   for (; i < n; ++i) {
-    total += p[i];
+    acc[0] += p[i];
   }
-  return total;
+  return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
 // Calls chunk_fn(begin, end, carry) for consecutive flat chunks [begin, end) of the rows (of length n)
@@ -126,8 +132,11 @@ inline void accumulate_rows(const scalar_t* terms, int64_t begin, int64_t end, i
 // MKL's vector exp, which torch.exp calls on CPU when torch is built with MKL (ATen/cpu/vml.h, with
 // the same mode bits): sigma computed with it is bit-identical to torch.exp(0.5 * logvar). The length
 // is passed as a 64-bit integer: right for MKL's LP64 (int) and ILP64 interfaces alike on x86-64.
+// MKL threads a VML call of itself unless told not to: outside an OpenMP region (one thread's chunk)
+// that cost 4x the call here, so each call runs on its caller's thread.
 extern "C" void vmsExp(long long n, const float* a, float* r, long long mode);
 extern "C" void vmdExp(long long n, const double* a, double* r, long long mode);
+extern "C" int MKL_Set_Num_Threads_Local(int n);  // the C interface (lower case is Fortran's)
 #endif
 
 namespace vae_ops {
@@ -135,7 +144,9 @@ namespace vae_ops {
 // out[i] = exp(in[i]) for i < n, as torch.exp computes it on this build (MKL VML or ATen's vectors).
 inline void exp_like_torch(const float* in, float* out, int64_t n) {
 #ifdef VAE_OPS_MKL
+  const int threads = MKL_Set_Num_Threads_Local(1);
   vmsExp(n, in, out, 0x00000002 | 0x00140000 | 0x00000100);  // VML_HA | VML_FTZDAZ_OFF | ERRMODE_IGNORE
+  MKL_Set_Num_Threads_Local(threads);
 #else
   at::vec::map([](Vec<float> x) { return x.exp(); }, out, in, n);
 #endif
@@ -143,7 +154,9 @@ inline void exp_like_torch(const float* in, float* out, int64_t n) {
 
 inline void exp_like_torch(const double* in, double* out, int64_t n) {
 #ifdef VAE_OPS_MKL
+  const int threads = MKL_Set_Num_Threads_Local(1);
   vmdExp(n, in, out, 0x00000002 | 0x00140000 | 0x00000100);
+  MKL_Set_Num_Threads_Local(threads);
 #else
   at::vec::map([](Vec<double> x) { return x.exp(); }, out, in, n);
 #endif
