@@ -64,11 +64,19 @@ def _ninja_on_path() -> None:
 
 
 def _build() -> None:
+    name = build_name()
+    root = os.environ.get("TORCH_EXTENSIONS_DIR") or str(Path.home() / ".cache" / "torch_extensions")
+    build_dir = Path(root) / name
+    if (build_dir / f"{name}.so").exists():  # built before: the name is the hash of what built it
+        try:
+            torch.ops.load_library(str(build_dir / f"{name}.so"))
+            _register_fakes()
+            return
+        except OSError:  # a library cut short (a killed link): build it again
+            pass
     from torch.utils import cpp_extension  # imports setuptools: only when building
 
     _ninja_on_path()
-    name = build_name()
-    build_dir = Path(cpp_extension.get_default_build_root()) / name  # TORCH_EXTENSIONS_DIR if set
     build_dir.mkdir(parents=True, exist_ok=True)
     with open(build_dir / "impl.flock", "w") as held:
         # torch's own lock is a file that a killed build leaves behind, and every later build then waits
