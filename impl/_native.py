@@ -13,7 +13,6 @@ numbers. Nothing is built at import.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import warnings
@@ -74,6 +73,8 @@ def _build() -> None:
             return
         except OSError:  # a library cut short (a killed link): build it again
             pass
+    import fcntl  # POSIX; elsewhere the ImportError is a failed build: the pure path
+
     from torch.utils import cpp_extension  # imports setuptools: only when building
 
     _ninja_on_path()
