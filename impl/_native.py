@@ -121,7 +121,7 @@ def load() -> bool:
 def use(t: Tensor) -> bool:
     """Whether a kernel on ``t`` runs natively: a float32/float64 CPU tensor, not inside ``pure()``, and
     the operators built."""
-    return t.device.type == "cpu" and t.dtype in DTYPES and not _pure[0] and load()
+    return t.is_cpu and t.dtype in DTYPES and not _pure[0] and load()
 
 
 @contextlib.contextmanager
