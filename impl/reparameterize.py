@@ -85,8 +85,9 @@ def reparameterize_kl(
 ) -> tuple[Tensor, Tensor]:
     """(z, kl): ``reparameterize`` and ``gaussian_kl`` in one pass with an analytic backward.
 
-    z = mu + exp(logvar / 2) * eps, of mu's shape, with eps drawn as by ``reparameterize`` (same seed, same z
-    up to rounding); kl = +KL(N(mu, diag exp(logvar)) || N(0, I)) in nats per sample, shape (B,), with the
+    z = mu + exp(logvar / 2) * eps, of mu's shape, with eps drawn as by ``reparameterize`` (on the CPU the
+    same seed gives reparameterize's z bit for bit; compiled, from 2^16 elements, up to rounding);
+    kl = +KL(N(mu, diag exp(logvar)) || N(0, I)) in nats per sample, shape (B,), with the
     accuracy of ``gaussian_kl``. float16/bfloat16 are computed in float32 and returned in the input dtype.
     On the CPU the native operator ``torch.ops.vae_ops.reparameterize_kl`` computes sigma = exp(logvar / 2)
     as torch.exp does, so z is bit-identical to the pure path's for the same eps or seed.
