@@ -14,7 +14,7 @@ import pytest
 import torch
 from conftest import GRAD_RTOL, RTOL, cuda, edge_grid, max_rel_err, mp_oracle
 
-from derivations.logvar import standard_kl_logvar
+from derivations.claims.logvar import standard_kl_logvar
 from impl import _native, bernoulli_nll, gaussian_kl, reparameterize, reparameterize_kl
 
 KL_LOGVAR = mp_oracle(standard_kl_logvar, 2)
