@@ -2,7 +2,8 @@
 // float32/float64. Kingma & Welling (2013), Appendix C.1 (ledger claim bernoulli-likelihood):
 //     -log p(x|l) = softplus(l) - x l = (1 - x) max(l, 0) + x max(-l, 0) + log(1 + e^{-|l|}),
 // a sum of non-negative terms, so nothing cancels (impl/likelihoods.py). The first two are
-// lerp(max(l, 0), max(-l, 0), x) as torch.lerp computes it; backward d/dl = sigmoid(l) - x, d/dx = -l.
+// lerp(max(l, 0), max(-l, 0), x) as torch.lerp computes it; backward d/dl = sigmoid(l) - x, d/dx = -l,
+// with d/dl as (1 - x) sigmoid(l) - x sigmoid(-l) (impl/likelihoods.py): exact for x in {0, 1} at any l.
 // x must lie in [0, 1]: checked in the same pass (ValueError naming x), NaN fails.
 #include "common.h"
 
@@ -96,7 +97,9 @@ Tensor bernoulli_nll(const Tensor& logits_in, const Tensor& x_in) {
   return nll;
 }
 
-// g_logits = (sigmoid(l) - x) g, g_x = -l g (if x_grad, else an empty tensor), g = g_nll of the row.
+// g_logits = (sigmoid(l) - x) g = ((1 - x) a - x b) / (1 + e) g with e = exp(-|l|), (a, b) = (1, e) for
+// l >= 0 and (e, 1) below: sigmoid(l) = a / (1 + e), sigmoid(-l) = b / (1 + e), no 1 - sigmoid(l) that
+// rounds to 0 (for x = 1, l = 20 the gradient is -2.1e-9, not 0). g_x = -l g (if x_grad, else empty).
 std::tuple<Tensor, Tensor> bernoulli_nll_backward(const Tensor& g_nll_in, const Tensor& logits_in,
                                                   const Tensor& x_in, bool x_grad) {
   check_input("logits", logits_in, logits_in);
@@ -115,10 +118,12 @@ std::tuple<Tensor, Tensor> bernoulli_nll_backward(const Tensor& g_nll_in, const 
       scalar_t g[CHUNK];
       spread_rows(gn, begin, end, n, g);
       const V one = V(scalar_t(1));
-      vec_for<scalar_t>(end - begin, [&](int64_t i, int64_t c) {  // sigmoid as torch's: 1 / (1 + exp(-l))
+      vec_for<scalar_t>(end - begin, [&](int64_t i, int64_t c) {
         const int64_t j = begin + i;
-        const V li = V::loadu(l + j, c), gi = V::loadu(g + i, c);
-        (((one + li.neg().exp()).reciprocal() - V::loadu(xp + j, c)) * gi).store(gl + j, c);
+        const V li = V::loadu(l + j, c), gi = V::loadu(g + i, c), xi = V::loadu(xp + j, c);
+        const V e = li.abs().neg().exp(), nonneg = li >= V(scalar_t(0));
+        const V a = V::blendv(e, one, nonneg), b = V::blendv(one, e, nonneg);
+        (((one - xi) * a - xi * b) / (one + e) * gi).store(gl + j, c);
         if (gx) {
           (li.neg() * gi).store(gx + j, c);
         }
