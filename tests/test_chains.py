@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derivations import registry
+from derivations import chains, registry
 from derivations.chains import ClaimResult, check_claim
 from derivations.core import Claim, Conclusion, Hypothesis, Step, collecting_helper_uses, rests_on
 
@@ -155,6 +155,16 @@ def test_an_exception_inside_a_step_fails_it_and_the_run_finishes() -> None:
     assert result.status == "failed"
     assert [r.status for r in result.steps] == ["failed", "proved"]
     assert "TypeError" in result.steps[0].detail
+
+
+def test_a_claim_that_breaks_the_checker_fails_without_raising(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(claim: Claim) -> list[str]:
+        raise RuntimeError("an object SymPy cannot rebuild")
+
+    monkeypatch.setattr(chains, "structure", broken)
+    result = check_claim(claim(TRUE), {})
+    assert result.status == "failed"
+    assert "malformed claim: RuntimeError" in result.detail
 
 
 def test_a_refuting_claim_needs_its_counterexample_and_its_true_version() -> None:
