@@ -114,3 +114,32 @@ LATEX_NAMES.update(
         s2_j.label: r"\boldsymbol{s}_2",
     }
 )
+
+# -- elbo: abstract densities at one observed x (kl-identity, elbo-decomposition, elbo-bound, Jensen) --
+# Undefined functions with no assumptions: positivity, normalisation and integrability are displayed
+# hypotheses of each claim that uses them. Applied as q_phi(z, x), p_theta(x, z), p_prior(z), p_post(z, x),
+# they print with the conditioning bar: q_φ(z | x), p_θ(x | z), p(z), p(z | x).
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+def _conditional(head: str) -> Callable[[sp.Basic, Any], str]:
+    """LaTeX ``head(a | b)`` for a density applied to (a, b); SymPy's printer calls it as ``_latex``."""
+
+    def _latex(self: sp.Basic, printer: Any) -> str:
+        out, given = (printer._print(arg) for arg in self.args)
+        return rf"{head}\left({out} \mid {given}\right)"
+
+    return _latex
+
+
+q_phi = sp.Function("q_phi", _latex=_conditional(r"q_{\phi}"))  # encoder q_phi(z|x)
+p_theta = sp.Function("p_theta", _latex=_conditional(r"p_{\theta}"))  # decoder p_theta(x|z)
+p_prior = sp.Function("p")  # prior p(z)
+p_post = sp.Function("p_post", _latex=_conditional("p"))  # exact posterior p(z|x)
+# Linear-Gaussian worked instance: an encoder relative to the posterior N(m, tau^2), mu = m + delta with
+# delta != 0, or sigma = rho tau with rho != 1 (the two ways q can differ from the posterior).
+delta = sp.Symbol("delta", real=True, nonzero=True)
+rho = sp.Symbol("rho", positive=True)
+# The residual r = x - b of the linear-Gaussian model: p(x) is first integrated at b = 0 as a function of r.
+r_resid = sp.Symbol("r", real=True)

@@ -12,7 +12,7 @@ import torch
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
-from impl import _checks
+from impl import _checks, _native
 from impl._compile import call, uses_compiled
 from impl.kl import batch_view
 
@@ -66,10 +66,14 @@ def bernoulli_nll(logits: Tensor, x: Tensor) -> Tensor:
     Sign: positive (a negative log-likelihood). ``logits`` are the decoder's pre-sigmoid outputs;
     x in [0, 1] (binary or grey levels, the continuous relaxation of K&W's MNIST experiments). Each pixel's
     term is computed without cancellation, to a few ulp. Raises ValueError for x outside [0, 1] (this reads
-    x's values: one min/max pass) or mismatched shapes, TypeError for non-floating dtypes.
+    x's values: in the native operator's own pass on the CPU, one min/max pass elsewhere) or mismatched
+    shapes, TypeError for non-floating dtypes.
     """
     _checks.batched_float("logits", logits)
     _checks.same_shape("x", x, "logits", logits)
+    if _native.use(logits):  # one C++ pass each way, x checked in the same pass (csrc/bernoulli_nll.cpp)
+        nll: Tensor = torch.ops.vae_ops.bernoulli_nll(logits, x)
+        return nll
     _checks.unit_interval("x", x)
     return _BernoulliNLL.apply(logits, x)
 

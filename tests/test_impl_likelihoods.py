@@ -11,9 +11,12 @@ import sympy as sp
 import torch
 import torch.nn.functional as F
 from conftest import DTYPES, GRAD_RTOL, RTOL, max_rel_err, mp_oracle
+from test_impl_native_paths import kernel_path  # noqa: F401  (the fixture)
 
 from derivations.claims.likelihoods import bernoulli_log_likelihood, gaussian_log_density
 from impl import bernoulli_nll, gaussian_nll
+
+pytestmark = pytest.mark.usefixtures("kernel_path")  # native operators and pure path
 
 BERNOULLI_NLL = mp_oracle(lambda x, l: -bernoulli_log_likelihood(x, l), 2)
 BERNOULLI_GRAD = mp_oracle(lambda x, l: sp.diff(-bernoulli_log_likelihood(x, l), l), 2)
