@@ -5,6 +5,8 @@ Every claim here is planted in the test, small and independent of the registry's
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import sympy as sp
 
@@ -128,6 +130,17 @@ def test_a_lemma_that_is_not_proved_fails_the_step_that_cites_it() -> None:
     result = check_claim(claim(fact, drop, conclusions=(Conclusion(x**2, 1, ">=", chain=("drop",)),)), {})
     assert result.status == "failed"
     assert result.steps[1].status == "failed"
+
+
+def test_a_nonpositive_lemma_is_a_sign_fact() -> None:
+    # g(x) <= 0 (a lemma, from g(x) < 0), cited: |g(x)| = -g(x).
+    g = sp.Function("g")
+    negative = Hypothesis("g<0", g(x) < 0)
+    lemma = Step("nonpositive", g(x), 0, "g < 0", relation="<=", hypotheses=("g<0",), tactics=(), lemma=True)
+    use = Step("abs", sp.Abs(g(x)), -g(x), "|a| = -a for a <= 0", cites=("nonpositive",), tactics=())
+    assert status(claim(lemma, use, hypotheses=(negative,))) == "proved"
+    uncited = dataclasses.replace(use, cites=())
+    assert status(claim(uncited, hypotheses=(negative,))) != "proved"
 
 
 def test_only_definitions_give_a_definition_never_a_proof() -> None:
