@@ -12,26 +12,29 @@ from typing import Any, TypeVar
 
 import pytest
 import torch
-from vae_kernels import IMPLS
+from vae_kernels import VARIANTS
 
 F = TypeVar("F", bound=Callable[..., object])
 Step = Callable[[], tuple[tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]]
 
 #: (B, D) for the latent kernels: the VAE's (batch, latents), then bandwidth-bound sizes.
-LATENT_SHAPES = ((128, 20), (4096, 256), (65536, 512))
+LATENT_SHAPES = ((16, 8), (128, 20), (1024, 64), (4096, 256), (65536, 512))
 #: (B, P) data for the loss, P = 784 pixels (28x28 MNIST), with D = 20 latents as in pytorch/examples.
-DATA_SHAPES = ((128, 784), (4096, 784), (32768, 784))
+DATA_SHAPES = ((128, 784), (1024, 784), (4096, 784), (32768, 784))
+#: The training step's batch: pytorch/examples' batch size 128.
+STEP_SHAPES = ((128, 784),)
 LOSS_LATENTS = 20
 #: Shapes too heavy for the correctness-only run (``--benchmark-disable``): about 1-3 s per eager call.
 HEAVY = {(65536, 512), (32768, 784)}
 #: The only shapes whose torch.compile cases run when timing is off (each compile costs seconds).
-SMALL = {(128, 20), (128, 784)}
+SMALL = {(16, 8), (128, 20), (128, 784)}
 #: Shapes the regression gate times (``-m gate``): calls well under the scheduler's time slice (~1 ms), so
 #: the minimum over thousands of rounds is an uninterrupted call even on a busy shared machine; at
 #: (4096, 256) calls of 5-25 ms were preempted in every round under load 2 on 2 cores (min off by 50%).
 GATE = {(128, 20), (128, 784)}
 
 MODES = ("fwd", "fwdbwd")  # forward without autograd; forward + backward with the inputs' gradients
+#: Benchmarked by default: float32 on the CPU and on CUDA (skipped without a GPU), bfloat16 on CUDA.
 TARGETS = (("cpu", torch.float32), ("cuda", torch.float32), ("cuda", torch.bfloat16))
 
 
@@ -77,12 +80,16 @@ def upstream(
     return _put(g_z, device, dtype, False), _put(g_kl, device, dtype, False)
 
 
-def parametrize(shapes: tuple[tuple[int, int], ...]) -> Callable[[F], F]:
+def parametrize(
+    shapes: tuple[tuple[int, int], ...],
+    impls: tuple[str, ...] = VARIANTS["reparameterize_kl"],
+    modes: tuple[str, ...] = MODES,
+) -> Callable[[F], F]:
     """The four named axes, giving ids like ``impl-fwdbwd-128x20-cpu-float32``."""
 
     marks = (
-        pytest.mark.parametrize("impl", IMPLS),
-        pytest.mark.parametrize("mode", MODES),
+        pytest.mark.parametrize("impl", impls),
+        pytest.mark.parametrize("mode", modes),
         pytest.mark.parametrize("shape", shapes, ids=shape_id),
         pytest.mark.parametrize("target", TARGETS, ids=target_id),
     )

@@ -15,6 +15,10 @@ neg_elbo           x, logits, mu, logvar: 2BP+2BD + x, logits, mu, logvar -> g_l
                                                   5BP + 6BD (x has no gradient)
 =================  =============================  ===================================================
 
+train_step (mode "step", pytorch/examples' 784-400-20 VAE): 10 passes over its parameters, a lower bound
+(forward reads the weights, backward reads them and writes their gradients, Adam reads parameter,
+gradient and both moments and writes parameter and moments); activations are not counted.
+
 The floor of one call is ``copy_s(bytes) + normal_s(noise)``: a copy that moves the same number of bytes
 (reads half, writes half) between buffers that already exist (no page faults), plus ``normal_`` into an
 existing buffer of B*D elements for the kernels that draw eps. Both are measured in the same process as
@@ -55,6 +59,9 @@ def traffic(kernel: str, mode: str, B: int, D: int, P: int = 0, itemsize: int = 
         ("neg_elbo", "fwd"): 2 * bp + 2 * bd,
         ("neg_elbo", "fwdbwd"): 5 * bp + 6 * bd,
     }
+    hidden = 400  # pytorch/examples' VAE: 784-400-2x20 encoder, 20-400-784 decoder
+    params = (P * hidden + hidden) + 2 * (hidden * D + D) + (D * hidden + hidden) + (hidden * P + P)
+    table["train_step", "step"] = 10 * params
     if (kernel, mode) not in table:
         raise ValueError(f"kernel and mode must be one of {sorted(table)}, got {(kernel, mode)}")
     noise = bd if kernel in NOISY_KERNELS else 0

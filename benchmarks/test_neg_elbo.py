@@ -13,11 +13,12 @@ import oracles
 import pytest
 import torch
 from floor import traffic
+from vae_kernels import VARIANTS
 
 pytestmark = pytest.mark.benchmark(group="neg_elbo")
 
 
-@cases.parametrize(cases.DATA_SHAPES)
+@cases.parametrize(cases.DATA_SHAPES, impls=VARIANTS["neg_elbo"])
 def test_neg_elbo(
     bench: Any, impl: str, mode: str, shape: tuple[int, int], target: tuple[str, torch.dtype]
 ) -> None:

@@ -1,11 +1,15 @@
-"""The four implementations of each benchmarked kernel, all returning the same quantity.
+"""The implementations of each benchmarked kernel, all returning the same quantity.
 
-- ``impl``: this project's ``impl/`` (issue 3).
+- ``impl``: this project's ``impl/``: on the CPU its native operators (``torch.ops.vae_ops``, issue 11).
+- ``pure``: the same functions on impl's pure-PyTorch path (``impl._native.pure()``; what runs on CUDA or
+  without a C++ compiler): fused autograd Functions, compiled from 2^16 elements.
 - ``eager``: the plain eager code of pytorch/examples' VAE (``vae/main.py``: ``reparameterize``,
   ``loss_function``; its decoder ends in ``torch.sigmoid``), with the KL summed per row to return (B,).
 - ``distributions``: ``torch.distributions.Normal`` with ``rsample`` and ``kl_divergence`` against
   N(0, I) built with ``zeros_like``/``ones_like``, ``Bernoulli(logits=...)``; argument validation on (the
   default).
+- ``bce_logits`` (neg_elbo and train_step only): what a careful user writes instead of pytorch/examples'
+  sigmoid + BCE: ``binary_cross_entropy_with_logits`` on the logits plus the naive KL.
 - ``compiled``: ``torch.compile`` of the eager code (inductor). On CPU with ``fallback_random=True``:
   inductor's in-kernel RNG was 3x slower there than aten's generator (PERF_NOTES); on CUDA its Philox RNG.
 
@@ -17,6 +21,7 @@ What each kernel returns (every sign is +KL / -ELBO, every unit nats):
 - reparameterize_kl(mu, logvar) -> (z, kl), the two above in one call.
 - neg_elbo(x, logits, mu, logvar) -> (): -log Bernoulli(x; sigmoid(logits)) + KL, summed over pixels,
   latents and the batch (pytorch/examples' ``reduction="sum"``), beta = 1.
+- train_step(x) -> (): one Adam step of pytorch/examples' VAE on the batch x, its loss (``train_step.py``).
 """
 
 from __future__ import annotations
@@ -31,9 +36,16 @@ import torch.nn.functional as F
 from torch.distributions import Bernoulli, Normal, kl_divergence
 
 import impl
+from impl import _native
 
-IMPLS = ("impl", "eager", "distributions", "compiled")
-KERNELS = ("reparameterize", "gaussian_kl", "reparameterize_kl", "neg_elbo")
+IMPLS = ("impl", "pure", "eager", "bce_logits", "distributions", "compiled")
+KERNELS = ("reparameterize", "gaussian_kl", "reparameterize_kl", "neg_elbo", "train_step")
+#: The implementations each kernel has (bce_logits is a loss; a training step is not compiled here).
+VARIANTS = {
+    **{k: ("impl", "pure", "eager", "distributions", "compiled") for k in KERNELS[:3]},
+    "neg_elbo": IMPLS,
+    "train_step": ("impl", "pure", "eager", "bce_logits"),
+}
 #: Gate self-test only: names a kernel whose impl cases are then made 1.5x as slow (conftest.slowed).
 SLOWDOWN_ENV = "VAE_BENCH_PLANTED_SLOWDOWN"
 
@@ -66,6 +78,13 @@ def eager_neg_elbo(
 def _posterior_and_prior(mu: torch.Tensor, logvar: torch.Tensor) -> tuple[Normal, Normal]:
     std = torch.exp(0.5 * logvar)
     return Normal(mu, std), Normal(torch.zeros_like(mu), torch.ones_like(std))
+
+
+def bce_logits_neg_elbo(
+    x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor
+) -> torch.Tensor:
+    bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+    return bce - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
 
 
 def dist_reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -120,13 +139,31 @@ DISTRIBUTIONS: dict[str, Kernel] = {
 }
 
 
+def on_pure_path(fn: Kernel) -> Kernel:
+    """``fn`` run inside ``impl._native.pure()``: impl's pure-PyTorch path."""
+
+    def pure(*args: Any) -> Any:
+        with _native.pure():
+            return fn(*args)
+
+    return pure
+
+
 @cache
 def kernel(name: str, which: str, device: str) -> Kernel:
-    """Implementation ``which`` (one of IMPLS) of kernel ``name`` for ``device`` ("cpu" or "cuda")."""
-    if name not in KERNELS or which not in IMPLS:
-        raise ValueError(f"name must be one of {KERNELS} and which one of {IMPLS}, got {name!r}, {which!r}")
-    if which == "impl":
-        return IMPL[name]
+    """Implementation ``which`` (one of VARIANTS[name]) of kernel ``name`` for ``device`` ("cpu", "cuda")."""
+    if name not in KERNELS or which not in VARIANTS[name]:
+        raise ValueError(
+            f"name must be one of {KERNELS} and which one of {VARIANTS.get(name)}, got {name!r}, {which!r}"
+        )
+    if name == "train_step":
+        import train_step  # the model and its optimiser: only where a step is timed
+
+        return train_step.step(which, device)
+    if which in ("impl", "pure"):
+        return IMPL[name] if which == "impl" else on_pure_path(IMPL[name])
+    if which == "bce_logits":
+        return bce_logits_neg_elbo
     if which == "compiled":
         # One compiled kernel sees 3 shapes x 2 modes here and 9 shapes in scaling.py: above the default 8.
         torch._dynamo.config.recompile_limit = 64

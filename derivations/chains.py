@@ -200,11 +200,13 @@ def check_claim(claim: Claim, used: Mapping[str, ClaimResult] | None = None) -> 
             used = check_uses(claim)
         except Exception as exc:  # the registry does not build: what the claim rests on is unchecked
             used, trouble = {}, [f"what it rests on could not be checked: {type(exc).__name__}: {exc}"]
-    problems = trouble + structure(claim)
-    results = _check_steps(claim) if not problems else {}
-    if not problems:
-        conclusions = tuple(_conclusion(c, results, claim) for c in claim.conclusions)
-    else:
+    try:
+        problems = trouble + structure(claim)
+        results = _check_steps(claim) if not problems else {}
+        conclusions = tuple(_conclusion(c, results, claim) for c in claim.conclusions) if not problems else ()
+    except Exception as exc:  # a malformed claim fails with the reason; the ledger run goes on
+        problems, results = [*trouble, f"malformed claim: {type(exc).__name__}: {str(exc)[:200]}"], {}
+    if problems:
         conclusions = tuple(ConclusionResult(c, "failed", "not checked: the claim is malformed") for c in
                             claim.conclusions)  # fmt: skip
     for uid in claim.uses:

@@ -140,7 +140,9 @@ def freeze_interchanges(expr: sp.Basic) -> tuple[sp.Basic, dict[sp.Dummy, sp.Bas
     """``expr`` with each derivative of an integral that depends on the differentiation variable and has
     no closed form replaced by an opaque Dummy (SymPy would differentiate under the integral sign, a
     limit interchange that needs a hypothesis: state it as one, ``Eq(Derivative(∫...), ∫ Derivative)``);
-    an integral with a closed form is evaluated first, and its closed form differentiated. The inverse map."""
+    an integral with a closed form is evaluated first, and its closed form differentiated. Likewise a
+    limit of an undefined function of its variable (lim_{t -> 0} ∫ f(z, t) dz is not ∫ f(z, 0) dz for
+    every f). The inverse map."""
     back: dict[sp.Dummy, sp.Basic] = {}
 
     def freeze(d: sp.Derivative) -> sp.Basic:
@@ -155,6 +157,18 @@ def freeze_interchanges(expr: sp.Basic) -> tuple[sp.Basic, dict[sp.Dummy, sp.Bas
             return dummy
         return sp.Derivative(evaluated, *d.variable_count)
 
+    def freeze_limit(limit: sp.Limit) -> sp.Basic:
+        expr, var = limit.args[0], limit.args[1]
+        if not any(var in f.free_symbols for f in expr.atoms(AppliedUndef)):
+            return limit
+        dummy = sp.Dummy(
+            "lim"
+        )  # SymPy would take the limit inside f (continuity, or under ∫: an interchange)
+        back[dummy] = limit
+        return dummy
+
+    if expr.has(sp.Limit):
+        expr = expr.replace(lambda e: isinstance(e, sp.Limit), freeze_limit)
     if not (expr.has(sp.Derivative) and expr.has(sp.Integral)):
         return expr, back
     frozen = expr.replace(lambda e: isinstance(e, sp.Derivative), freeze)

@@ -40,8 +40,8 @@ def context(step: Step, hypotheses: Mapping[str, Hypothesis] | None = None, lemm
         lhs, rhs, relation = oriented(lemma)
         if relation == "==":
             facts.append(Hypothesis(f"lemma {lemma.name}", sp.Eq(lhs, rhs, evaluate=False)))
-        elif rhs == 0:
-            facts.append(Hypothesis(f"lemma {lemma.name}", sp.Rel(lhs, 0, relation, evaluate=False)))
+        elif rhs == 0 or lhs == 0:  # a >= 0, a > 0; and a <= 0, a < 0 (oriented: 0 >= a)
+            facts.append(Hypothesis(f"lemma {lemma.name}", sp.Rel(lhs, rhs, relation, evaluate=False)))
     ordered = sorted(named + step.assuming + tuple(facts), key=lambda h: -sp.count_ops(h.fact))
     if quantified is None:
         quantified = integration_symbols(step.lhs, step.rhs)

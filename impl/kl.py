@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
-from impl import _checks
+from impl import _checks, _native
 from impl._compile import call, uses_compiled
 
 #: f(v) = v^2 * sum_k v^k / (k + 2)!: the exponential series less its first two terms, 8 terms.
@@ -100,9 +100,14 @@ def gaussian_kl(mu: Tensor, logvar: Tensor) -> Tensor:
     for float32 logvar in [-100, 88]); it overflows to +inf only where e^logvar does (logvar > 88.72 in
     float32). Gradients are analytic: mu and expm1(logvar) / 2. float16/bfloat16 are computed in float32 and
     returned, with their gradients, in the input dtype. TypeError/ValueError name a bad argument.
+    On the CPU (float32/float64) it runs the native operator ``torch.ops.vae_ops.gaussian_kl``, elsewhere
+    (CUDA, or where the operators could not be built) the pure-PyTorch path: the same formula.
     """
     _checks.batched_float("mu", mu)
     _checks.same_shape("logvar", logvar, "mu", mu)
     if mu.dtype in UPCAST:
-        return _GaussianKL.apply(mu.float(), logvar.float()).to(mu.dtype)
+        return gaussian_kl(mu.float(), logvar.float()).to(mu.dtype)
+    if _native.use(mu):  # one C++ pass each way (impl/csrc/gaussian_kl.cpp); else the pure path below
+        kl: Tensor = torch.ops.vae_ops.gaussian_kl(mu, logvar)
+        return kl
     return _GaussianKL.apply(mu, logvar)

@@ -12,7 +12,7 @@ import torch
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
-from impl import _checks
+from impl import _checks, _native
 from impl._compile import call, uses_compiled
 from impl.kl import batch_view
 
@@ -32,7 +32,13 @@ def _nll_forward(logits: Tensor, x: Tensor) -> Tensor:
 
 
 def _nll_backward(g_nll: Tensor, logits: Tensor, x: Tensor) -> Tensor:
-    return torch.sigmoid(logits).sub_(x).mul_(batch_view(g_nll, logits))
+    """d/dl = sigmoid(l) - x = ((1 - x) a - x b) / (1 + e), e = exp(-|l|), (a, b) = (1, e) for l >= 0, else
+    (e, 1): sigmoid(l) = a / (1 + e) and sigmoid(-l) = b / (1 + e), so 1 - sigmoid(l) never rounds to 0."""
+    e = logits.abs().neg_().exp_()
+    nonneg = logits >= 0
+    a, b = torch.where(nonneg, 1.0, e), torch.where(nonneg, e, 1.0)
+    grad = (1 - x).mul_(a).sub_(x * b).div_(e.add_(1))
+    return grad.mul_(batch_view(g_nll, logits))
 
 
 class _BernoulliNLL(torch.autograd.Function):
@@ -44,7 +50,7 @@ class _BernoulliNLL(torch.autograd.Function):
     The first two are ``lerp(max(l, 0), max(-l, 0), x)``: start + x (end - start) for x < 0.5, else
     end - (1 - x)(end - start), never a difference of nearly equal numbers. Eagerly two fresh buffers, the
     rest in place (fresh buffers are faulted in anew: PERF_NOTES); compiled from COMPILE_FROM elements.
-    Backward: sigmoid(l) - x for l, -l for x.
+    Backward: sigmoid(l) - x for l (as (1 - x) sigmoid(l) - x sigmoid(-l), exact for x in {0, 1}), -l for x.
     """
 
     @staticmethod
@@ -66,10 +72,14 @@ def bernoulli_nll(logits: Tensor, x: Tensor) -> Tensor:
     Sign: positive (a negative log-likelihood). ``logits`` are the decoder's pre-sigmoid outputs;
     x in [0, 1] (binary or grey levels, the continuous relaxation of K&W's MNIST experiments). Each pixel's
     term is computed without cancellation, to a few ulp. Raises ValueError for x outside [0, 1] (this reads
-    x's values: one min/max pass) or mismatched shapes, TypeError for non-floating dtypes.
+    x's values: in the native operator's own pass on the CPU, one min/max pass elsewhere) or mismatched
+    shapes, TypeError for non-floating dtypes.
     """
     _checks.batched_float("logits", logits)
     _checks.same_shape("x", x, "logits", logits)
+    if _native.use(logits):  # one C++ pass each way, x checked in the same pass (csrc/bernoulli_nll.cpp)
+        nll: Tensor = torch.ops.vae_ops.bernoulli_nll(logits, x)
+        return nll
     _checks.unit_interval("x", x)
     return _BernoulliNLL.apply(logits, x)
 

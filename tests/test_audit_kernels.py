@@ -83,6 +83,26 @@ def test_bernoulli_naive_softplus_minus_xl_fails_values_at_large_logits() -> Non
     assert a.check("convention").passed  # type: ignore[union-attr]
 
 
+class _SigmoidMinusX(torch.autograd.Function):
+    """The oracle's values with the usual backward sigmoid(l) - x (BCE-with-logits): 0 for x = 1, l > 17."""
+
+    @staticmethod
+    def forward(ctx, logits: Tensor, x: Tensor) -> Tensor:  # type: ignore[no-untyped-def]
+        ctx.save_for_backward(logits, x)
+        return oracle_nll(logits.detach(), x)
+
+    @staticmethod
+    def backward(ctx, g: Tensor) -> tuple[Tensor, None]:  # type: ignore[no-untyped-def]
+        logits, x = ctx.saved_tensors
+        return g[:, None] * (torch.sigmoid(logits) - x), None
+
+
+def test_bernoulli_gradient_that_rounds_to_zero_at_binary_targets_fails() -> None:
+    a = run_nll(_SigmoidMinusX.apply)
+    assert failed(a) == {"grad float32", "grad float64"}
+    assert a.check("grad float32").where.endswith("x=1")  # type: ignore[union-attr]
+
+
 def test_bernoulli_mean_over_pixels_and_sign_fail_the_convention() -> None:
     a = run_nll(lambda l, x: -oracle_nll(l, x) / l.shape[1])
     assert failed(a) == {"convention"}

@@ -20,6 +20,7 @@ import floor
 import gate
 import oracles
 import summary
+import train_step
 import vae_kernels
 
 B, D = 256, 16
@@ -56,15 +57,32 @@ def test_traffic_rejects_unknown_kernel_or_mode() -> None:
         floor.traffic("reparameterize_kl", "backward", B, D)
 
 
-@pytest.mark.parametrize("impl", ["eager", "distributions"])
+@pytest.mark.parametrize("impl", ["eager", "distributions", "pure", "bce_logits"])
 def test_reference_implementations_pass_the_checks(impl: str) -> None:
     mu, logvar = cases.latents(B, D, "cpu", torch.float32, grad=True)
     g_z, g_kl = cases.upstream(B, D, "cpu", torch.float32)
-    fn = vae_kernels.kernel("reparameterize_kl", impl, "cpu")
-    oracles.check_reparameterize_kl(run(fn, (mu, logvar), (g_z, g_kl)), mu, logvar, g_z, g_kl)
+    if impl != "bce_logits":  # a loss only
+        fn = vae_kernels.kernel("reparameterize_kl", impl, "cpu")
+        oracles.check_reparameterize_kl(run(fn, (mu, logvar), (g_z, g_kl)), mu, logvar, g_z, g_kl)
     x, logits = cases.data(B, 784, "cpu", torch.float32, grad=True)
     loss = vae_kernels.kernel("neg_elbo", impl, "cpu")
     oracles.check_neg_elbo(run(loss, (x, logits, mu, logvar), None), x, logits, mu, logvar)
+
+
+def test_train_step_variants_compute_the_same_loss_and_update() -> None:
+    """From the same weights and noise, every variant's loss and updated weights agree: the train_step
+    table compares the cost of one computation, not of four."""
+    x, _ = cases.data(32, train_step.PIXELS, "cpu", torch.float32, grad=False)
+    initial = train_step.model_and_optimizer("cpu")[0].fc4.weight.detach().clone()
+    losses, weights = {}, {}
+    for which in vae_kernels.VARIANTS["train_step"]:
+        step = train_step.step(which, "cpu")
+        torch.manual_seed(1)  # the noise eps
+        losses[which], weights[which] = step(x), step.model.fc4.weight.detach()
+    assert not torch.equal(weights["impl"], initial)
+    for which in losses:
+        torch.testing.assert_close(losses[which], losses["eager"], rtol=1e-5, atol=0, msg=which)
+        torch.testing.assert_close(weights[which], weights["eager"], rtol=1e-4, atol=1e-6, msg=which)
 
 
 def test_wrong_std_fails_the_noise_check() -> None:

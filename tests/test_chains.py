@@ -5,10 +5,12 @@ Every claim here is planted in the test, small and independent of the registry's
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import sympy as sp
 
-from derivations import registry
+from derivations import chains, registry
 from derivations.chains import ClaimResult, check_claim
 from derivations.core import Claim, Conclusion, Hypothesis, Step, collecting_helper_uses, rests_on
 
@@ -130,6 +132,17 @@ def test_a_lemma_that_is_not_proved_fails_the_step_that_cites_it() -> None:
     assert result.steps[1].status == "failed"
 
 
+def test_a_nonpositive_lemma_is_a_sign_fact() -> None:
+    # g(x) <= 0 (a lemma, from g(x) < 0), cited: |g(x)| = -g(x).
+    g = sp.Function("g")
+    negative = Hypothesis("g<0", g(x) < 0)
+    lemma = Step("nonpositive", g(x), 0, "g < 0", relation="<=", hypotheses=("g<0",), tactics=(), lemma=True)
+    use = Step("abs", sp.Abs(g(x)), -g(x), "|a| = -a for a <= 0", cites=("nonpositive",), tactics=())
+    assert status(claim(lemma, use, hypotheses=(negative,))) == "proved"
+    uncited = dataclasses.replace(use, cites=())
+    assert status(claim(uncited, hypotheses=(negative,))) != "proved"
+
+
 def test_only_definitions_give_a_definition_never_a_proof() -> None:
     kl = sp.Symbol("KL")
     same = Step("def", kl + 1, kl + 1, "by definition", definition=True)
@@ -155,6 +168,16 @@ def test_an_exception_inside_a_step_fails_it_and_the_run_finishes() -> None:
     assert result.status == "failed"
     assert [r.status for r in result.steps] == ["failed", "proved"]
     assert "TypeError" in result.steps[0].detail
+
+
+def test_a_claim_that_breaks_the_checker_fails_without_raising(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(claim: Claim) -> list[str]:
+        raise RuntimeError("an object SymPy cannot rebuild")
+
+    monkeypatch.setattr(chains, "structure", broken)
+    result = check_claim(claim(TRUE), {})
+    assert result.status == "failed"
+    assert "malformed claim: RuntimeError" in result.detail
 
 
 def test_a_refuting_claim_needs_its_counterexample_and_its_true_version() -> None:

@@ -1,7 +1,10 @@
 """The compiled path of the fused kernels (inputs of COMPILE_FROM elements or more) computes what the eager
-path computes, is as exact against the ledger's claim, and falls back to eager where compiling fails."""
+path computes, is as exact against the ledger's claim, and falls back to eager where compiling fails.
+Both belong to the pure-PyTorch path (CUDA, or no C++ compiler): every test here runs inside ``pure()``."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 import torch
@@ -9,10 +12,16 @@ from conftest import GRAD_RTOL, RTOL, edge_grid, max_rel_err, mp_oracle
 
 from derivations.claims.likelihoods import bernoulli_log_likelihood
 from derivations.claims.logvar import standard_kl_logvar
-from impl import _compile, bernoulli_nll, gaussian_kl, reparameterize_kl
+from impl import _compile, _native, bernoulli_nll, gaussian_kl, reparameterize_kl
 
 KL_LOGVAR = mp_oracle(standard_kl_logvar, 2)
 BERNOULLI_NLL = mp_oracle(lambda x, l: -bernoulli_log_likelihood(x, l), 2)
+
+
+@pytest.fixture(autouse=True)
+def pure_path() -> Iterator[None]:
+    with _native.pure():
+        yield
 
 
 def run_all(mu: torch.Tensor, logvar: torch.Tensor, eps: torch.Tensor) -> list[torch.Tensor]:

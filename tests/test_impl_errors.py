@@ -6,8 +6,11 @@ from collections.abc import Callable
 
 import pytest
 import torch
+from test_impl_native_paths import kernel_path  # noqa: F401  (the fixture)
 
 import impl
+
+pytestmark = pytest.mark.usefixtures("kernel_path")  # native operators and pure path
 
 M = torch.zeros(3, 4)  # a valid (B, D) code
 X = torch.full((3, 5), 0.5)  # valid data in [0, 1]

@@ -11,10 +11,13 @@ import torch
 from conftest import DTYPES, GRAD_RTOL, RTOL, codes, cuda, edge_grid, max_rel_err, mp_oracle, random_points
 from hypothesis import example, given, settings
 from scipy import integrate
+from test_impl_native_paths import kernel_path  # noqa: F401  (the fixture)
 
 from derivations.claims.gaussian_kl import standard_kl
 from derivations.claims.logvar import standard_kl_logvar
 from impl import gaussian_kl
+
+pytestmark = pytest.mark.usefixtures("kernel_path")  # native operators and pure path
 
 KL_LOGVAR = mp_oracle(standard_kl_logvar, 2)  # claim logvar-parameterisation: (e^v + mu^2 - 1 - v) / 2
 KL_SIGMA = mp_oracle(standard_kl, 2)  # claim gaussian-kl-standard: (sigma^2 + mu^2 - 1 - log sigma^2) / 2

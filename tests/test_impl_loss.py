@@ -11,12 +11,15 @@ import pytest
 import sympy as sp
 import torch
 from conftest import GRAD_RTOL, RTOL, max_rel_err, mp_oracle
+from test_impl_native_paths import kernel_path  # noqa: F401  (the fixture)
 from torch.distributions import Normal
 
 from derivations.claims.likelihoods import bernoulli_log_likelihood, gaussian_log_density
 from derivations.claims.linear_gaussian import log_marginal, posterior_mean, posterior_var
 from derivations.claims.logvar import standard_kl_logvar
 from impl import VAE, VAEConfig, gaussian_kl, iwae_bound, neg_elbo
+
+pytestmark = pytest.mark.usefixtures("kernel_path")  # native operators and pure path
 
 KL = mp_oracle(standard_kl_logvar, 2)
 NLL = {

@@ -10,9 +10,12 @@ import sympy as sp
 import torch
 from conftest import GRAD_RTOL, cuda
 from scipy import stats
+from test_impl_native_paths import kernel_path  # noqa: F401  (the fixture)
 
 from derivations.claims.moments import gaussian_expectation
 from impl import gaussian_kl, reparameterize, reparameterize_kl
+
+pytestmark = pytest.mark.usefixtures("kernel_path")  # native operators and pure path
 
 N = 200_000  # Monte Carlo samples: standard errors of order 1/sqrt(N) ~ 2e-3
 Z_SCORE = 5.0  # a correct kernel fails a 5-sigma check with probability ~6e-7 (and the seed is fixed)

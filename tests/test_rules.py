@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 import sympy as sp
 
 from derivations.chains import check_claim
@@ -327,3 +328,10 @@ def test_chain_rule_with_a_gap_or_a_wrong_direction_fails() -> None:
     stronger = dataclasses.replace(gibbs_steps()["pointwise"], relation=">")
     integrate = dataclasses.replace(gibbs_steps()["integrate"], relation=">")
     assert check_claim(gibbs(pointwise=stronger, integrate=integrate), {}).status == "failed"
+
+
+@pytest.mark.parametrize("name", list(gibbs_steps()), ids=str)
+def test_every_step_of_the_gibbs_proof_rejects_a_planted_constant(name: str) -> None:
+    step = gibbs_steps()[name]
+    planted = step.with_rhs(step.rhs + (sp.Rational(1, 7) if step.relation == "==" else 10**6))
+    assert status_of(gibbs(**{name: planted}), name) == "failed"

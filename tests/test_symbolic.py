@@ -140,3 +140,15 @@ def test_sign_facts_apply_to_what_a_tactic_exposes() -> None:
     )
     assert check_step(step, {"q>0": pos}).status == "proved"
     assert check_step(dataclasses.replace(step, hypotheses=()), {}).status != "proved"
+
+
+def test_a_limit_of_an_abstract_function_is_not_taken_inside() -> None:
+    # SymPy's doit turns lim_{t -> 0} ∫₀¹ f(z, t) dz into ∫₀¹ f(z, 0) dz: continuity nobody stated.
+    f = sp.Function("f")
+    lim = sp.Limit(sp.Integral(f(z, t), (z, 0, 1)), t, 0)
+    bare = Step("lim", lim, sp.Integral(f(z, 0), (z, 0, 1)), "continuity", tactics=("doit", "simplify"))
+    assert check_step(bare).status == "failed"
+    stated = Hypothesis("continuous", sp.Eq(lim, sp.Integral(f(z, 0), (z, 0, 1))))
+    assert check_step(
+        dataclasses.replace(bare, hypotheses=("continuous",)), {"continuous": stated}
+    ).status == ("proved")
