@@ -15,7 +15,6 @@ rounds, the statistic least moved by other processes on a shared machine.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -24,7 +23,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import cli
 from vae_kernels import SLOWDOWN_ENV
+
+from derivations.outputs import UsageError, fail, output_file, write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANTED = "reparameterize_kl"  # the kernel the self-test slows down
@@ -78,15 +80,35 @@ def report(storage: Path, name: str, status: int, threshold: int) -> tuple[list[
     return lines, flagged
 
 
+def revision(ref: str) -> str:
+    """The commit ``ref`` names in this repository; UsageError if it names none."""
+    command = ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise UsageError(f"--base {ref}: not a git revision of {ROOT}")
+    return done.stdout.strip()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = cli.parser("gate", __doc__)
     parser.add_argument("--base", help="git revision to compare against (default: the working tree itself)")
-    parser.add_argument("--threshold", type=int, default=25, help="percent slowdown of min that fails")
-    parser.add_argument("--budget", type=float, default=0.5, help="seconds of timed rounds per case")
+    parser.add_argument(
+        "--threshold", type=cli.percent, default=25, help="percent slowdown of min that fails"
+    )
+    parser.add_argument(
+        "--budget", type=cli.positive_float, default=0.5, help="seconds of timed rounds per case"
+    )
     parser.add_argument("--selftest", action="store_true", help="same code twice, then a planted slowdown")
     parser.add_argument("--out", type=Path, help="write the report here too")
     parser.add_argument("pytest_args", nargs="*", help="passed on to every pytest run (after --)")
     args = parser.parse_args(argv)
+    try:
+        if args.out:
+            output_file(args.out, "--out")
+        if args.base:
+            revision(args.base)
+    except UsageError as exc:
+        fail(parser.prog, str(exc))
     storage = ROOT / "build" / "bench-gate"
     shutil.rmtree(storage, ignore_errors=True)
     storage.mkdir(parents=True)
@@ -120,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             verdict = code
     print("\n".join(lines))
     if args.out:
-        args.out.write_text("\n".join(lines) + "\n")
+        write_atomically(args.out, "\n".join(lines) + "\n")
     return verdict
 
 

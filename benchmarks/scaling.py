@@ -16,12 +16,14 @@ available memory.
 
 from __future__ import annotations
 
-import argparse
 import csv
+import io
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import cases
+import cli
 import floor
 import matplotlib
 import numpy as np
@@ -31,6 +33,8 @@ import vae_kernels
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+
+from derivations.outputs import UsageError, fail, output_dir, output_file, write_atomically
 
 D = 512
 TENSORS_PER_CALL = 24  # upper bound on live (B, D) tensors; about 17 measured (peak RSS, 3.2e7)
@@ -62,13 +66,33 @@ def fit(n: np.ndarray, t: np.ndarray) -> tuple[float, float]:
     return float(a), float(b)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-elements", type=float, default=1e8)
-    parser.add_argument("--budget", type=float, default=1.0, help="seconds of timed rounds per point")
+def outputs(out: Path) -> Path:
+    """The stem ``out/scaling-<allocator>`` of the three outputs; UsageError if one cannot be written."""
+    output_dir(out, "--out")
+    allocator = "default" if summary.environment()["allocator"] == "default glibc" else "tuned"
+    stem = out / f"scaling-{allocator}"
+    for suffix in (".csv", ".png", ".txt"):
+        output_file(stem.with_suffix(suffix), "--out")
+    return stem
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = cli.parser("scaling", __doc__)
+    parser.add_argument("--max-elements", type=cli.positive_float, default=1e8, help="at least 1e4")
+    parser.add_argument(
+        "--budget", type=cli.positive_float, default=1.0, help="seconds of timed rounds per point"
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
+    try:
+        if args.max_elements < 1e4:
+            raise UsageError(f"--max-elements {args.max_elements:g}: the sweep starts at 1e4 elements")
+        stem = outputs(args.out)
+    except UsageError as exc:
+        fail(parser.prog, str(exc))
     sizes = sorted({max(1, round(n / D)) for n in np.logspace(4, np.log10(args.max_elements), 9)})
+    if TENSORS_PER_CALL * sizes[0] * D * 4 > 0.6 * available_bytes():
+        fail(parser.prog, f"not enough free memory for {sizes[0] * D:.0e} elements")
     rows: list[dict[str, object]] = []
     for B in sizes:
         n = B * D
@@ -84,14 +108,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(
                 f"{impl:14} {n:>11} elements  {summary.fmt_s(s):>10}  {s / floor_s:6.2f}x floor", flush=True
             )
-    args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / (
-        "scaling-" + ("default" if summary.environment()["allocator"] == "default glibc" else "tuned")
-    )
-    with open(stem.with_suffix(".csv"), "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    table = io.StringIO(newline="")
+    writer = csv.DictWriter(table, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
     lines = ["reparameterize_kl fwd+bwd, (B, 512) float32 CPU; " + str(summary.environment())]
     fig, (ax_t, ax_n) = plt.subplots(1, 2, figsize=(11, 4.2))
     for impl in ("floor", *vae_kernels.VARIANTS["reparameterize_kl"]):
@@ -113,10 +133,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     for ax in (ax_t, ax_n):
         ax.axvline(32 * 2**20 / 4, color="grey", linewidth=0.8)  # one (B, 512) float32 tensor = 32 MiB
     ax_n.text(32 * 2**20 / 4, ax_n.get_ylim()[0], " 32 MiB per tensor", color="grey", va="bottom")
-    fig.savefig(stem.with_suffix(".png"), dpi=120)
-    stem.with_suffix(".txt").write_text("\n".join(lines) + "\n")
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=120)
+    write_atomically(stem.with_suffix(".csv"), table.getvalue())
+    write_atomically(stem.with_suffix(".png"), png.getvalue())
+    write_atomically(stem.with_suffix(".txt"), "\n".join(lines) + "\n")
     print("\n".join(lines))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,15 +8,17 @@ only adds time).
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import cli
 import torch
 from vae_kernels import IMPLS, SLOWDOWN_ENV
+
+from derivations.outputs import UsageError, fail, output_file, write_atomically
 
 Record = dict[str, Any]
 
@@ -127,7 +129,7 @@ def targets(records: Sequence[Record], tuned: Sequence[Record] = ()) -> list[str
     le, ge = (lambda v, b: v <= b), (lambda v, b: v >= b)
     rkl = "reparameterize_kl fwdbwd"
     shapes = sorted({r["shape"] for r in records if r["kernel"] == "reparameterize_kl"}, key=elements)
-    lines = []
+    lines, bound = [], 0.0
     for shape in shapes:
         bound = 3 if elements(shape) <= 4096 else 2
         for other in ("eager", "distributions"):
@@ -172,28 +174,38 @@ def render(records: Sequence[Record], env: dict[str, str], tuned: Sequence[Recor
     return "\n".join(lines) + "\n"
 
 
-def from_json(path: Path) -> tuple[list[Record], dict[str, str]]:
-    """Records and environment from a ``--benchmark-json`` file written by this suite."""
-    data = json.loads(path.read_text())
-    records = [
-        {**b["extra_info"], "min_s": b["stats"]["min"], "median_s": b["stats"]["median"]}
-        for b in data["benchmarks"]
-    ]
-    return records, data["machine_info"].get("vae_bench", {})
+def from_json(path: Path, what: str = "results") -> tuple[list[Record], dict[str, str]]:
+    """Records and environment from a ``--benchmark-json`` file of this suite; UsageError if it is not one."""
+    data = cli.read_json(path, what)
+    try:
+        records = [
+            {**b["extra_info"], "min_s": b["stats"]["min"], "median_s": b["stats"]["median"]}
+            for b in data["benchmarks"]
+        ]
+        render(records, {}, [])  # reads every field the summary needs
+        return records, data["machine_info"].get("vae_bench", {})
+    except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
+        raise UsageError(f"{what} {path}: not a run of this suite ({type(exc).__name__}: {exc})") from None
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = cli.parser("summary", __doc__)
     parser.add_argument("json", type=Path, help="a --benchmark-json file from pytest benchmarks")
     parser.add_argument("--tuned", type=Path, help="a tuned-allocator run's JSON, quoted where targets miss")
     parser.add_argument("--out", type=Path, help="also write the summary here")
     args = parser.parse_args(argv)
-    tuned = from_json(args.tuned)[0] if args.tuned else []
-    text = render(*from_json(args.json), tuned)
+    try:
+        if args.out:
+            output_file(args.out, "--out")
+        tuned = from_json(args.tuned, "--tuned")[0] if args.tuned else []
+        text = render(*from_json(args.json), tuned)
+    except UsageError as exc:
+        fail(parser.prog, str(exc))
     print(text, end="")
     if args.out:
-        args.out.write_text(text)
+        write_atomically(args.out, text)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
