@@ -7,13 +7,13 @@ import itertools
 import math
 
 import numpy as np
+import planting
 import pytest
 import scipy.optimize
 import scipy.stats
 import sympy as sp
+from planting import check
 
-from derivations.chains import ClaimResult
-from derivations.check import check_claim
 from derivations.claims import ablation, roles
 from derivations.claims.ablation import RECONSTRUCTION_INFIMUM, RECONSTRUCTION_ONLY, gibbs
 from derivations.claims.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
@@ -39,29 +39,9 @@ TOL = {"optimum": (1e-5, 1e-5), "gradient": (1e-6, 1e-7)}  # (rtol, atol)
 MODELS = [(0.7, 1.3, -0.2, 0.8), (-1.5, -0.6, 0.3, 1.7)]
 
 
-def check(claim: Claim) -> ClaimResult:
-    """The claim checked with what it uses taken as proved (test_ledger checks those for the whole ledger)."""
-    return check_claim(claim, {u: ClaimResult(claim, "proved", (), (), (), 0.0) for u in claim.uses})
-
-
 def planted(claim_id: str, name: str, **change: object) -> Claim:
-    """The claim cut down to the conclusion that rests on step ``name`` (its chain and cited lemmas), with
-    that step changed (``rhs=...`` or any Step field): the plant is checked where it matters, quickly."""
-    claim = CLAIMS[claim_id]
-    claim.step(name)  # KeyError if the step was renamed: a plant must hit something
-    steps = {s.name: dataclasses.replace(s, **change) if s.name == name else s for s in claim.steps}  # type: ignore[arg-type]
-
-    def needs(names: tuple[str, ...]) -> set[str]:
-        found = set(names)
-        for n in names:
-            found |= needs(steps[n].cites)
-        return found
-
-    (kept,) = [c for c in claim.conclusions if c.holds and name in needs(c.chain)]
-    wanted = needs(kept.chain)
-    return dataclasses.replace(
-        claim, conclusions=(kept,), steps=tuple(s for n, s in steps.items() if n in wanted)
-    )
+    """The claim ``claim_id`` of this module with step ``name`` changed (``planting.planted``)."""
+    return planting.planted(CLAIMS[claim_id], name, **change)
 
 
 def test_the_modules_state_exactly_the_expected_claims() -> None:

@@ -6,14 +6,15 @@ import dataclasses
 import re
 
 import numpy as np
+import planting
 import pytest
 import scipy.integrate
 import scipy.special
 import scipy.stats
 import sympy as sp
+from planting import check
 
-from derivations.chains import ClaimResult
-from derivations.check import check_claim, check_step
+from derivations.check import check_step
 from derivations.claims import likelihoods, reparameterization
 from derivations.claims.likelihoods import bernoulli_log_likelihood, gaussian_log_density
 from derivations.claims.moments import normal_pdf, standard_normal_pdf
@@ -66,29 +67,9 @@ def step(claim_id: str, name: str) -> Step:
     return CLAIMS[claim_id].step(name)
 
 
-def check(claim: Claim) -> ClaimResult:
-    """The claim checked with what it uses taken as proved (test_ledger checks those for the whole ledger)."""
-    return check_claim(claim, {u: ClaimResult(claim, "proved", (), (), (), 0.0) for u in claim.uses})
-
-
 def planted(claim_id: str, name: str, **change: object) -> Claim:
-    """The claim cut down to the conclusion that rests on step ``name`` (its chain and cited lemmas), with
-    that step changed (``rhs=...`` or any Step field): the plant is checked where it matters, quickly."""
-    claim = CLAIMS[claim_id]
-    claim.step(name)  # KeyError if the step was renamed: a plant must hit something
-    steps = {s.name: dataclasses.replace(s, **change) if s.name == name else s for s in claim.steps}  # type: ignore[arg-type]
-
-    def needs(names: tuple[str, ...]) -> set[str]:
-        found = set(names)
-        for n in names:
-            found |= needs(steps[n].cites)
-        return found
-
-    (kept,) = [c for c in claim.conclusions if c.holds and name in needs(c.chain)]
-    wanted = needs(kept.chain)
-    return dataclasses.replace(
-        claim, conclusions=(kept,), steps=tuple(s for n, s in steps.items() if n in wanted)
-    )
+    """The claim ``claim_id`` of this module with step ``name`` changed (``planting.planted``)."""
+    return planting.planted(CLAIMS[claim_id], name, **change)
 
 
 def test_the_modules_state_exactly_the_expected_claims() -> None:
