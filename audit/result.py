@@ -1,6 +1,6 @@
 """What an audit finds: named checks with a measured figure each, and the verdict they add up to.
 
-Tolerances, one table per dtype (issue 3's promise for ``impl``, which the audit holds everyone to): relative
+Tolerances, one table per dtype (what ``impl`` promises in docs/impl.md, held to every target): relative
 error of values 1e-6 (float32) and 1e-13 (float64); of gradients 1e-5 and 1e-12 (a few roundings more).
 Relative error is |actual - exact| / max(|exact|, tiny), tiny the dtype's smallest normal number, so an
 exact 0 must be met by a (sub)normal-sized answer.

@@ -1,4 +1,4 @@
-"""The summary of a benchmark run: time / floor per case, and the issue's targets, met or missed by how much.
+"""The summary of a benchmark run: time / floor per case, and the speed targets, met or missed by how much.
 
 Printed at the end of ``pytest benchmarks`` (conftest's ``pytest_terminal_summary``) and by
 ``python benchmarks/summary.py RESULT.json [--tuned TUNED.json] [--out PATH]`` from a saved
@@ -124,7 +124,7 @@ def elements(shape: str) -> int:
 
 
 def targets(records: Sequence[Record], tuned: Sequence[Record] = ()) -> list[str]:
-    """Issue 11's targets on this CPU (and issue 4's CUDA one), each met or missed by how much, with the
+    """The speed targets on this CPU (and the CUDA bandwidth one), each met or missed by how much, with the
     figures that say why (``tuned``: records of a tuned-allocator run, for comparison)."""
     le, ge = (lambda v, b: v <= b), (lambda v, b: v >= b)
     rkl = "reparameterize_kl fwdbwd"
@@ -166,7 +166,7 @@ def render(records: Sequence[Record], env: dict[str, str], tuned: Sequence[Recor
         "VAE kernel benchmarks: min time per call (time / floor); "
         + ", ".join(f"{k} {v}" for k, v in env.items())
     ]
-    lines += [*table(records), "", "Targets (issue 11), CPU figures from this run:", *targets(records, tuned)]
+    lines += [*table(records), "", "Targets, CPU figures from this run:", *targets(records, tuned)]
     if env.get("planted_slowdown", "none") != "none":
         lines.append(
             f"WARNING: planted slowdown active for {env['planted_slowdown']}: not a real measurement"

@@ -1,6 +1,6 @@
 """The implementations of each benchmarked kernel, all returning the same quantity.
 
-- ``impl``: this project's ``impl/``: on the CPU its native operators (``torch.ops.vae_ops``, issue 11).
+- ``impl``: this project's ``impl/``: on the CPU its native operators (``torch.ops.vae_ops``).
 - ``pure``: the same functions on impl's pure-PyTorch path (``impl._native.pure()``; what runs on CUDA or
   without a C++ compiler): fused autograd Functions, compiled from 2^16 elements.
 - ``eager``: the plain eager code of pytorch/examples' VAE (``vae/main.py``: ``reparameterize``,

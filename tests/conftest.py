@@ -1,7 +1,7 @@
 """Shared by the impl/ tests: the tolerance table, the 50-digit oracle, Hypothesis strategies, devices.
 
-Tolerances are relative errors against a 50-digit mpmath evaluation of the ledger's closed form. Issue 3
-asks for 1e-6 (float32) and 1e-13 (float64) on the KL and its gradients; the other kernels and gradients
+Tolerances are relative errors against a 50-digit mpmath evaluation of the ledger's closed form. impl
+promises 1e-6 (float32) and 1e-13 (float64) on the KL and its gradients; the other kernels and gradients
 get the looser GRAD_RTOL (a few roundings more: a softplus, a sum of 784 terms, the chain rule).
 """
 
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 DTYPES = (torch.float32, torch.float64)
 RTOL = {torch.float32: 1e-6, torch.float64: 1e-13}
 GRAD_RTOL = {torch.float32: 1e-5, torch.float64: 1e-12}
-#: The domain of issue 3: logvar from -100 to 88 in float32 (exp overflows at 88.72), |mu| up to 1e4.
+#: The domain impl promises: logvar from -100 to 88 in float32 (exp overflows at 88.72), |mu| up to 1e4.
 LOGVAR_RANGE = {torch.float32: (-100.0, 88.0), torch.float64: (-700.0, 700.0)}
 MU_MAX = 1e4
 #: Edge points: the collapse regime (1e-9), both sides of the series switch (0.1, 0.5), the extremes.

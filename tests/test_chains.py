@@ -1,4 +1,4 @@
-"""check_claim: a claim is proved only by chains of proved steps from its conclusions' sides (issue 9, 3-5).
+"""check_claim: a claim is proved only by chains of proved steps from its conclusions' sides.
 
 Every claim here is planted in the test, small and independent of the registry's claims.
 """

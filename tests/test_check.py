@@ -1,4 +1,4 @@
-"""check_step: what one step proves, and every planted statement it must not prove (issue 9, item 6).
+"""check_step: what one step proves, and every planted statement it must not prove.
 
 Each planted case is built here, small and independent of the registry's claims.
 """

@@ -93,7 +93,7 @@ def test_collapse_regime_matches_50_digit_quadrature(m: float, v: float) -> None
 
 
 def test_usual_forms_fail_where_gaussian_kl_does_not() -> None:
-    """The anchors of issue 3, float32: pytorch/examples' formula returns exactly 0 in the collapse
+    """The collapse-regime anchors, float32: pytorch/examples' formula returns exactly 0 in the collapse
     regime; torch.distributions gives +inf below logvar ~ -103 and NaN above ~88.7. gaussian_kl is
     accurate at the first two and at 88, the top of the range (above 88.72 its e^v overflows to +inf)."""
     mu = torch.tensor([[1e-4], [0.0], [0.0], [0.0]])
