@@ -14,14 +14,14 @@ import scipy.stats
 import sympy as sp
 from planting import check
 
+from derivations import registry
 from derivations.claims import ablation, roles
 from derivations.claims.ablation import RECONSTRUCTION_INFIMUM, RECONSTRUCTION_ONLY, gibbs
 from derivations.claims.linear_gaussian import LOG_MARGINAL, POSTERIOR_MEAN, POSTERIOR_VAR
-from derivations.core import Claim, Conclusion, collecting_helper_uses
+from derivations.core import Claim, Conclusion
 from derivations.symbols import b, delta_mu, mu, phi, r_log_sigma, s, sigma, t, theta_p, theta_w, w, x
 
-with collecting_helper_uses():
-    CLAIMS = {c.id: c for c in (*ablation.claims(), *roles.claims())}
+CLAIMS = registry.by_id(registry.build(ablation, roles))
 EXPECTED = {
     "ablation-kl-only": "proved",
     "ablation-reconstruction-only": "proved",

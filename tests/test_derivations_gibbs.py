@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from derivations import registry
 from derivations.chains import ClaimResult
 from derivations.check import check_claim, check_step
 from derivations.claims import divergence, gaussian_kl, gibbs_discrete, independence
 from derivations.claims.divergence import gibbs_f
 from derivations.claims.gibbs_discrete import term, total
-from derivations.core import Claim, Conclusion, collecting_helper_uses
+from derivations.core import Claim, Conclusion
 from derivations.display import statement
 from derivations.symbols import N, i, p_fn, p_i, q_fn, q_i, t, z
 
@@ -24,19 +25,12 @@ GIBBS, DISCRETE = "gibbs-inequality", "gibbs-inequality-discrete"
 
 @functools.cache
 def claims() -> dict[str, Claim]:
-    built: list[Claim] = []
-    for module in (independence, gaussian_kl, divergence, gibbs_discrete):
-        with collecting_helper_uses():
-            built.extend(module.claims())
-    return {c.id: c for c in built}
+    return registry.by_id(registry.build(independence, gaussian_kl, divergence, gibbs_discrete))
 
 
 @functools.cache
 def results() -> dict[str, ClaimResult]:
-    done: dict[str, ClaimResult] = {}
-    for cid, claim in claims().items():
-        done[cid] = check_claim(claim, done)
-    return done
+    return registry.run(claims().values())
 
 
 def only(claim: Claim, conclusion: Conclusion) -> Claim:

@@ -14,13 +14,14 @@ import scipy.integrate
 import scipy.stats
 import sympy as sp
 
+from derivations import registry
 from derivations.chains import ClaimResult
 from derivations.check import check_claim, check_step
 from derivations.claims import gaussian_kl, gaussian_kl_general, independence, kl_mistakes, logvar, moments
 from derivations.claims.gaussian_kl import general_kl, multivariate_kl, standard_kl
 from derivations.claims.independence import block_kl
 from derivations.claims.logvar import standard_kl_logvar
-from derivations.core import Claim, Step, collecting_helper_uses
+from derivations.core import Claim, Step
 from derivations.display import statement
 from derivations.symbols import KL_D, D, j, k, m, m2, mu, mu_j, p_a, q_a, s, s2, sigma, sigma_j, v, z_a
 
@@ -42,19 +43,12 @@ TOL = {"float64": (1e-7, 1e-7), "quadrature": (1e-7, 1e-9)}  # (rtol, atol)
 
 @functools.cache
 def claims() -> dict[str, Claim]:
-    built: list[Claim] = []
-    for module in MODULES:
-        with collecting_helper_uses():
-            built.extend(module.claims())
-    return {c.id: c for c in built}
+    return registry.by_id(registry.build(*MODULES))
 
 
 @functools.cache
 def results() -> dict[str, ClaimResult]:
-    done: dict[str, ClaimResult] = {}
-    for cid, claim in claims().items():
-        done[cid] = check_claim(claim, done)
-    return done
+    return registry.run(claims().values())
 
 
 def planted(claim_id: str, name: str, **changes: Any) -> str:

@@ -14,12 +14,13 @@ import scipy.stats
 import sympy as sp
 from planting import check
 
+from derivations import registry
 from derivations.check import check_step
 from derivations.claims import likelihoods, reparameterization
 from derivations.claims.likelihoods import bernoulli_log_likelihood, gaussian_log_density
 from derivations.claims.moments import normal_pdf, standard_normal_pdf
 from derivations.claims.reparameterization import f, p_noise
-from derivations.core import Claim, Conclusion, Hypothesis, Step, collecting_helper_uses
+from derivations.core import Claim, Conclusion, Hypothesis, Step
 from derivations.symbols import (
     D,
     c0,
@@ -42,8 +43,7 @@ from derivations.symbols import (
     z,
 )
 
-with collecting_helper_uses():
-    CLAIMS = {c.id: c for c in (*likelihoods.claims(), *reparameterization.claims())}
+CLAIMS = registry.by_id(registry.build(likelihoods, reparameterization))
 EXPECTED = {
     "gaussian-likelihood": "proved",
     "gaussian-likelihood-missing-minus": "refuted",
@@ -166,7 +166,7 @@ def test_dimension_factor_d_instead_of_d_over_2_is_rejected() -> None:
     assert check(dataclasses.replace(claim, conclusions=(wrong, *claim.conclusions[1:]))).status == "failed"
 
 
-# -- Bernoulli: refutations respect the targets' domain [0, 1] (issue 9's strawman) ------------------------
+# -- Bernoulli: refutations respect the targets' domain [0, 1] (no strawman) ------------------------
 BCE = sp.log(1 + sp.exp(l)) - x * l
 
 

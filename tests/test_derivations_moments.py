@@ -10,6 +10,7 @@ import scipy.integrate
 import scipy.stats
 import sympy as sp
 
+from derivations import registry
 from derivations.check import check_claim, check_step
 from derivations.claims import moments
 from derivations.claims.moments import (
@@ -18,13 +19,12 @@ from derivations.claims.moments import (
     moment_integral,
     standard_normal_moment,
 )
-from derivations.core import Claim, collecting_helper_uses
+from derivations.core import Claim
 from derivations.symbols import m, n, s, u, z
 
 
 def claim() -> Claim:
-    with collecting_helper_uses():
-        (built,) = moments.claims()
+    (built,) = registry.build(moments)
     return built
 
 
